@@ -1,0 +1,25 @@
+"""onestep_lib: two-layer networks after one giant gradient step.
+
+Theory (``onestep_lib.theory``, numpy/scipy) and simulation (``onestep_lib.simulation``,
+torch on GPU or CPU) share the low floor: activations, spectra, the spike parameters and the
+input validation. See THEORY.md for the notation.
+"""
+
+from . import activations, spike, validation
+from .activations import Activation, get_activation, hermite_coefficients
+from .spike import SpikeParameters, spike_parameters
+from .validation import ConvergenceError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Activation",
+    "ConvergenceError",
+    "SpikeParameters",
+    "activations",
+    "get_activation",
+    "hermite_coefficients",
+    "spike",
+    "spike_parameters",
+    "validation",
+]
