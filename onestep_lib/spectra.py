@@ -1,0 +1,431 @@
+"""Marchenko–Pastur law, closed-form spectral traces and the outlier of the one-step layer.
+
+Notation (THEORY.md §5–6). ``W⁰ ∈ R^{p×d}`` has rows uniform on the unit sphere, ``φ = p/d``
+(``width_ratio``). The eigenvalues ``t`` of the ``p×p`` matrix ``W⁰ΠW⁰ᵀ`` follow, as
+``d → ∞``, the Marchenko–Pastur law of ratio φ:
+
+    dMP(t) = √((t₊ − t)(t − t₋)) / (2π φ t) dt  on  [t₋, t₊],   t± = (1 ± √φ)²,
+
+plus an atom of mass ``1 − 1/φ`` at ``t = 0`` when φ > 1. Its mean is 1 and its second moment
+``1 + φ`` (so ``D = c t`` has mean ``c`` and second moment ``c²(1+φ)``).
+
+Closed-form traces. For ``A > 0, B ≥ 0`` write ``G = ⟨1/(A+Bt)⟩``. From the MP equation
+``φ z g² + (z − 1 + φ) g + 1 = 0`` for ``g(z) = ⟨1/(t−z)⟩`` at ``z = −A/B`` one gets
+
+    φ A B G² + (A + B(1−φ)) G − 1 = 0,
+    G = 2 / (A + B(1−φ) + √((A + B t₊)(A + B t₋)))       (A + B(1−φ) ≥ 0),
+    G = (√((A + B t₊)(A + B t₋)) − A − B(1−φ)) / (2φAB)   (otherwise),
+
+both free of cancellation. Everything else follows from ``A G + B⟨t/S⟩ = 1`` and implicit
+differentiation of the quadratic in ``A`` and ``B`` (``S = A + Bt``), all terms positive:
+
+    ⟨t/S⟩   = G / (1 + φBG)
+    ⟨1/S²⟩  = G² (1 + φBG) / (1 + φABG²)
+    ⟨t/S²⟩  = G² / ((1 + φBG)(1 + φABG²))
+    ⟨t²/S²⟩ = (⟨t/S²⟩ + φG²) / (1 + φBG)²
+
+and, for two shifts ``S₀ = A₀ + Bt``, ``S₁ = A₁ + Bt`` (``Gᵢ = ⟨1/Sᵢ⟩``),
+
+    ⟨1/(S₀S₁)⟩  = G₀G₁(1 + φBG₁) / (1 + φA₀BG₀G₁)
+    ⟨t/(S₀S₁²)⟩ = G₀G₁²(1 + φBG₁) / ((1 + φA₁BG₁²)(1 + φA₀BG₀G₁)²(1 + φBG₀)).
+
+At ``B = 0`` these reduce to the moments ``1/A``, ``1/A²``, ``(1+φ)/A²`` … with no division
+by ``B``; at φ > 1 the atom is included (``G ≈ (1−1/φ)/A`` as ``A → 0``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .validation import check_int, check_real
+
+__all__ = [
+    "mp_edges",
+    "mp_atom",
+    "mp_density",
+    "mp_stieltjes",
+    "mp_quadrature",
+    "trace_inverse",
+    "trace_t_inverse",
+    "trace_inverse_squared",
+    "trace_t_inverse_squared",
+    "trace_t2_inverse_squared",
+    "trace_inverse_product",
+    "trace_t_inverse_product_squared",
+    "SpectralTraces",
+    "AsymptoticSpectrum",
+    "FiniteSpectrum",
+    "sample_first_layer",
+    "OutlierPrediction",
+    "spiked_outlier",
+    "one_step_outlier",
+]
+
+
+# --------------------------------------------------------------------------------------
+# The Marchenko–Pastur law
+# --------------------------------------------------------------------------------------
+
+
+def mp_edges(width_ratio: float, c: float = 1.0) -> tuple[float, float]:
+    """Edges ``c(1 ∓ √φ)²`` of the continuous part of ``c·MP(φ)``."""
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    c = check_real("c", c, low=0.0, low_open=True)
+    s = math.sqrt(phi)
+    return c * (1.0 - s) ** 2, c * (1.0 + s) ** 2
+
+
+def mp_atom(width_ratio: float) -> float:
+    """Mass ``max(0, 1 − 1/φ)`` of the atom at 0 (p > d: W⁰ΠW⁰ᵀ has rank ≤ d)."""
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    return max(0.0, 1.0 - 1.0 / phi)
+
+
+def mp_density(t: np.ndarray | float, width_ratio: float, c: float = 1.0) -> np.ndarray:
+    """Density of the continuous part of ``c·MP(φ)`` (integrates to ``1 − atom``)."""
+    lo, hi = mp_edges(width_ratio, c)
+    t = np.asarray(t, dtype=float)
+    inside = (t > lo) & (t < hi)
+    tt = np.where(inside, t, 1.0)
+    val = np.sqrt(np.maximum((hi - tt) * (tt - lo), 0.0)) / (2.0 * math.pi * width_ratio * c * tt)
+    return np.where(inside, val, 0.0)
+
+
+def mp_quadrature(width_ratio: float, c: float = 1.0, order: int = 200):
+    """Nodes/weights of the continuous part of ``c·MP(φ)`` (for tests and plots).
+
+    Substitution ``t = t₋ + (t₊ − t₋) sin²u`` makes the square-root edges smooth; Gauss–Legendre
+    in ``u ∈ [0, π/2]``. Returns ``(t, w)``; ``Σ w = 1 − atom``.
+    """
+    lo, hi = mp_edges(width_ratio, c)
+    x, wl = np.polynomial.legendre.leggauss(order)
+    u = 0.25 * math.pi * (x + 1.0)
+    wu = 0.25 * math.pi * wl
+    s, co = np.sin(u), np.cos(u)
+    t = lo + (hi - lo) * s * s
+    # ρ(t) dt = (hi−lo)² sin²u cos²u · 2 / (2π φ c t) du
+    w = wu * (hi - lo) ** 2 * s * s * co * co / (math.pi * width_ratio * c * t)
+    return t, w
+
+
+def mp_stieltjes(z: complex | np.ndarray, width_ratio: float, c: float = 1.0) -> np.ndarray:
+    """``g(z) = ∫ dMP_c(t)/(t − z)`` (atom included) for ``z`` off the support.
+
+    Solves ``φ c z g² + (z − c(1−φ)) g + 1 = 0`` (THEORY.md §6 with t → t/c) and picks the root
+    with ``Im g · Im z > 0`` (``g ~ −1/z`` at infinity on the real axis).
+    """
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    z = np.asarray(z, dtype=complex)
+    a, b = phi * c * z, z - c * (1.0 - phi)
+    disc = np.sqrt(b * b - 4.0 * a + 0j)
+    r1 = (-b + disc) / (2.0 * a)
+    r2 = (-b - disc) / (2.0 * a)
+    # the Stieltjes transform maps C⁺ to C⁺ and behaves like −1/z at infinity
+    good1 = np.where(
+        np.abs(z.imag) > 0, r1.imag * z.imag > 0, np.abs(r1 + 1.0 / z) < np.abs(r2 + 1.0 / z)
+    )
+    return np.where(good1, r1, r2)
+
+
+# --------------------------------------------------------------------------------------
+# Closed-form traces ⟨f(t)/(A + Bt)^k⟩ under MP(φ) (atom included)
+# --------------------------------------------------------------------------------------
+
+
+def _root_disc(A, B, phi):
+    s = math.sqrt(phi)
+    return np.sqrt((A + B * (1.0 + s) ** 2) * (A + B * (1.0 - s) ** 2))
+
+
+def trace_inverse(A, B, width_ratio: float):
+    """``G = ⟨1/(A + Bt)⟩``.
+
+    For ``A > 0, B ≥ 0`` (inside the solver) the stable root of ``φABG² + (A+B(1−φ))G − 1 = 0``;
+    for ``A < −B t₊`` (real points right of the spectrum, for the outlier) the negative root.
+    """
+    phi = width_ratio
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    lin = A + B * (1.0 - phi)
+    root = _root_disc(A, B, phi)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pos_plus = 2.0 / (lin + root)
+        pos_minus = (root - lin) / (2.0 * phi * A * B)
+        neg = 2.0 / (lin - root)
+    out = np.where(lin >= 0.0, pos_plus, pos_minus)
+    out = np.where(A < 0.0, neg, out)
+    return out[()] if out.ndim == 0 else out
+
+
+def trace_t_inverse(A, B, width_ratio: float, G=None):
+    """``⟨t/(A + Bt)⟩ = G/(1 + φBG)``."""
+    G = trace_inverse(A, B, width_ratio) if G is None else G
+    return G / (1.0 + width_ratio * B * G)
+
+
+def trace_inverse_squared(A, B, width_ratio: float, G=None):
+    """``⟨1/(A + Bt)²⟩ = G²(1 + φBG)/(1 + φABG²)``."""
+    G = trace_inverse(A, B, width_ratio) if G is None else G
+    phi = width_ratio
+    return G * G * (1.0 + phi * B * G) / (1.0 + phi * A * B * G * G)
+
+
+def trace_t_inverse_squared(A, B, width_ratio: float, G=None):
+    """``⟨t/(A + Bt)²⟩ = G²/((1 + φBG)(1 + φABG²))``."""
+    G = trace_inverse(A, B, width_ratio) if G is None else G
+    phi = width_ratio
+    return G * G / ((1.0 + phi * B * G) * (1.0 + phi * A * B * G * G))
+
+
+def trace_t2_inverse_squared(A, B, width_ratio: float, G=None):
+    """``⟨t²/(A + Bt)²⟩ = (⟨t/S²⟩ + φG²)/(1 + φBG)²``."""
+    G = trace_inverse(A, B, width_ratio) if G is None else G
+    phi = width_ratio
+    t1 = trace_t_inverse_squared(A, B, phi, G)
+    return (t1 + phi * G * G) / (1.0 + phi * B * G) ** 2
+
+
+def trace_inverse_product(A0, A1, B, width_ratio: float):
+    """``⟨1/((A₀ + Bt)(A₁ + Bt))⟩ = G₀G₁(1 + φBG₁)/(1 + φA₀BG₀G₁)`` (symmetric in A₀, A₁)."""
+    phi = width_ratio
+    G0, G1 = trace_inverse(A0, B, phi), trace_inverse(A1, B, phi)
+    return G0 * G1 * (1.0 + phi * B * G1) / (1.0 + phi * A0 * B * G0 * G1)
+
+
+def trace_t_inverse_product_squared(A0, A1, B, width_ratio: float):
+    """``⟨t/((A₀ + Bt)(A₁ + Bt)²)⟩`` in closed form (module docstring)."""
+    phi = width_ratio
+    G0, G1 = trace_inverse(A0, B, phi), trace_inverse(A1, B, phi)
+    num = G0 * G1 * G1 * (1.0 + phi * B * G1)
+    den = (
+        (1.0 + phi * A1 * B * G1 * G1) * (1.0 + phi * A0 * B * G0 * G1) ** 2 * (1.0 + phi * B * G0)
+    )
+    return num / den
+
+
+# --------------------------------------------------------------------------------------
+# The spectral sums the self-consistent equations need
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpectralTraces:
+    """Sums ``(1/d) Σ_{j=1}^{p} f_j / S_j^k`` with ``S_j = a + b D_j`` (THEORY.md §5).
+
+    Names: ``inv = Σ1/S``, ``d_inv = ΣD/S``, ``f_inv = ΣF/S``, ``h_inv = ΣH/S``,
+    ``inv2 = Σ1/S²``, ``d_inv2 = ΣD/S²``, ``dd_inv2 = ΣD²/S²``, ``f_inv2 = ΣF/S²``,
+    ``df_inv2 = ΣDF/S²``, ``h_inv2 = ΣH/S²``, ``dh_inv2 = ΣDH/S²``; all normalised by ``d``
+    (the mean over the p eigenvalues times φ).
+    """
+
+    inv: float
+    d_inv: float
+    f_inv: float
+    h_inv: float
+    inv2: float
+    d_inv2: float
+    dd_inv2: float
+    f_inv2: float
+    df_inv2: float
+    h_inv2: float
+    dh_inv2: float
+
+
+class AsymptoticSpectrum:
+    """``d → ∞``: ``D = c t``, ``t ~ MP(φ)``, ``F → c``, ``H → D`` (THEORY.md §6); closed forms."""
+
+    def __init__(self, *, c: float, width_ratio: float):
+        self.c = check_real("c", c, low=0.0, low_open=True)
+        self.width_ratio = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+
+    def traces(self, a: float, b: float) -> SpectralTraces:
+        """All sums for ``S = a + b D`` (``a > 0``, ``b ≥ 0``)."""
+        c, phi = self.c, self.width_ratio
+        A, B = float(a), float(b) * c
+        G = float(trace_inverse(A, B, phi))
+        U = G / (1.0 + phi * B * G)
+        den = 1.0 + phi * A * B * G * G
+        S2 = G * G * (1.0 + phi * B * G) / den
+        T1 = G * G / ((1.0 + phi * B * G) * den)
+        T2 = (T1 + phi * G * G) / (1.0 + phi * B * G) ** 2
+        return SpectralTraces(
+            inv=phi * G,
+            d_inv=phi * c * U,
+            f_inv=phi * c * G,
+            h_inv=phi * c * U,
+            inv2=phi * S2,
+            d_inv2=phi * c * T1,
+            dd_inv2=phi * c * c * T2,
+            f_inv2=phi * c * S2,
+            df_inv2=phi * c * c * T1,
+            h_inv2=phi * c * T1,
+            dh_inv2=phi * c * c * T2,
+        )
+
+
+def sample_first_layer(
+    *, d: int, width_ratio: float = 1.0, seed: int | np.random.Generator | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(W⁰, v, ζ)``: rows of ``W⁰ ∈ R^{p×d}`` uniform on the unit sphere, ``v`` and ``ζ ⊥ v``
+    random with ``‖v‖² = ‖ζ‖² = d``. ``p = round(φ d)``."""
+    d = check_int("d", d, low=2)
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    p = max(1, int(round(phi * d)))
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    w0 = rng.standard_normal((p, d))
+    w0 /= np.linalg.norm(w0, axis=1, keepdims=True)
+    v = rng.standard_normal(d)
+    v *= math.sqrt(d) / np.linalg.norm(v)
+    z = rng.standard_normal(d)
+    z -= (z @ v) / d * v
+    z *= math.sqrt(d) / np.linalg.norm(z)
+    return w0, v, z
+
+
+class FiniteSpectrum:
+    """A sampled spectrum at dimension ``d``: eigenpairs ``(D_j, u_j)`` of ``Ω = W Π Wᵀ``,
+    ``W = √c W⁰``, weights ``F_j = (u_jᵀWv)²``, ``H_j = (u_jᵀWζ)²`` (THEORY.md §5).
+
+    Sums are over the ``p`` eigenvalues divided by ``d``.
+    """
+
+    def __init__(
+        self,
+        *,
+        c: float,
+        d: int,
+        width_ratio: float = 1.0,
+        seed: int | np.random.Generator | None = None,
+    ):
+        self.c = check_real("c", c, low=0.0, low_open=True)
+        self.d = check_int("d", d, low=2)
+        self.width_ratio = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+        w0, v, zeta = sample_first_layer(d=self.d, width_ratio=self.width_ratio, seed=seed)
+        w = math.sqrt(self.c) * w0
+        wpi = w - np.outer(w @ v, v) / self.d  # W Π
+        omega = wpi @ wpi.T
+        D, U = np.linalg.eigh(omega)
+        self.D = np.maximum(D, 0.0)
+        self.F = (U.T @ (w @ v)) ** 2
+        self.H = (U.T @ (w @ zeta)) ** 2
+
+    def traces(self, a: float, b: float) -> SpectralTraces:
+        D, F, H = self.D, self.F, self.H
+        inv = 1.0 / (a + b * D)
+        inv2 = inv * inv
+        n = self.d
+        return SpectralTraces(
+            inv=inv.sum() / n,
+            d_inv=(D * inv).sum() / n,
+            f_inv=(F * inv).sum() / n,
+            h_inv=(H * inv).sum() / n,
+            inv2=inv2.sum() / n,
+            d_inv2=(D * inv2).sum() / n,
+            dd_inv2=(D * D * inv2).sum() / n,
+            f_inv2=(F * inv2).sum() / n,
+            df_inv2=(D * F * inv2).sum() / n,
+            h_inv2=(H * inv2).sum() / n,
+            dh_inv2=(D * H * inv2).sum() / n,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# The outlier of a rank-one perturbed rectangular matrix (Benaych-Georges & Nadakuditi)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutlierPrediction:
+    """Top singular value of ``X + θ a bᵀ`` (``X = √c W⁰`` p×d, unit ``a ∈ R^p``, ``b ∈ R^d``).
+
+    ``value``: the outlier singular value (the bulk edge ``√c(1+√φ)`` below threshold);
+    ``threshold``: the critical θ; ``left_overlap = ⟨ũ, a⟩²``, ``right_overlap = ⟨ṽ, b⟩²``
+    (0 below threshold); ``edge``: the bulk's top singular value.
+    """
+
+    value: float
+    threshold: float
+    left_overlap: float
+    right_overlap: float
+    edge: float
+    theta: float
+
+    @property
+    def detached(self) -> bool:
+        return self.theta > self.threshold
+
+
+def _d_transform(z: float, c: float, phi: float) -> tuple[float, float, float, float]:
+    """``φ₁(z) = ⟨z/(z² − λ)⟩_p``, ``φ₂(z) = ⟨z/(z² − λ)⟩_d``, ``D = φ₁φ₂`` and ``D'`` at z > edge.
+
+    ``λ = c t``, ``t ~ MP(φ)`` over the p side; the d side has the same nonzero eigenvalues plus
+    ``d − p`` zeros: ``φ₂ = φ φ₁ + (1 − φ)/z``.
+    """
+    A, B = -z * z, c
+    G = float(trace_inverse(A, B, phi))  # ⟨1/(−z² + ct)⟩ < 0
+    G2 = float(trace_inverse_squared(A, B, phi, G))  # ⟨1/(ct − z²)²⟩
+    m = -G  # ⟨1/(z² − λ)⟩
+    dm = -2.0 * z * G2  # d/dz ⟨1/(z² − λ)⟩
+    phi1 = z * m
+    dphi1 = m + z * dm
+    phi2 = phi * phi1 + (1.0 - phi) / z
+    dphi2 = phi * dphi1 - (1.0 - phi) / (z * z)
+    return phi1, phi2, phi1 * phi2, dphi1 * phi2 + phi1 * dphi2
+
+
+def spiked_outlier(*, theta: float, c: float = 1.0, width_ratio: float = 1.0) -> OutlierPrediction:
+    """BBP transition of ``√c W⁰ + θ a bᵀ`` in the limit ``d → ∞`` (Benaych-Georges & Nadakuditi,
+    *The singular values and vectors of low rank perturbations of large rectangular random
+    matrices*, 2012, Thm 2.9–2.10).
+
+    With the D-transform ``D(z) = φ₁(z)φ₂(z)`` of the bulk singular values: the outlier ``ρ``
+    solves ``D(ρ) = 1/θ²`` when ``θ > θ_c = D(edge⁺)^{−1/2}``, and
+    ``⟨ũ, a⟩² = −2φ₁(ρ)/(θ² D'(ρ))``, ``⟨ṽ, b⟩² = −2φ₂(ρ)/(θ² D'(ρ))``.
+    For MP, ``θ_c = √c φ^{1/4}`` (rows of unit norm: ``θ_c⁴ = c² φ``).
+    """
+    theta = check_real("theta", theta, low=0.0)
+    c = check_real("c", c, low=0.0, low_open=True)
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    edge = math.sqrt(c) * (1.0 + math.sqrt(phi))
+    threshold = math.sqrt(c) * phi**0.25
+    if theta <= threshold:
+        return OutlierPrediction(edge, threshold, 0.0, 0.0, edge, theta)
+    target = 1.0 / theta**2
+    # D decreases from D(edge) = 1/θ_c² to 0 on (edge, ∞); bracket and bisect/secant (brentq)
+    from scipy.optimize import brentq
+
+    hi = edge + theta + 1.0
+    while _d_transform(hi, c, phi)[2] > target:
+        hi *= 2.0
+    lo = edge * (1.0 + 1e-15) + 1e-300
+    rho = brentq(lambda z: _d_transform(z, c, phi)[2] - target, lo, hi, xtol=1e-15, rtol=1e-15)
+    p1, p2, _, dD = _d_transform(rho, c, phi)
+    left = -2.0 * p1 / (theta**2 * dD)
+    right = -2.0 * p2 / (theta**2 * dD)
+    return OutlierPrediction(rho, threshold, left, right, edge, theta)
+
+
+def one_step_outlier(
+    *, c: float, r: float, d: int, width_ratio: float = 1.0, gamma: float = 1.0
+) -> dict[str, float]:
+    """Outlier of the sRF layer ``W¹ = √c W⁰ + (r/√d) 1_p vᵀ`` at dimension ``d``.
+
+    Here ``θ a bᵀ`` has ``a = 1_p/√p``, ``b = v/√d`` and ``θ = r√p``: in the giant-step scaling
+    the spike grows like ``√d`` while the bulk stays O(1), so the outlier is always detached,
+    ``ρ = θ(1 + O(1/d))`` and the overlaps tend to 1 at rate 1/d. Returns the singular value,
+    the squared overlaps of the singular vectors with ``1/√p`` and with ``v/√d``, and the
+    squared overlap of the right singular vector with ``θ/√d`` (``γ²`` times the latter).
+    """
+    d = check_int("d", d, low=2)
+    p = max(1, int(round(width_ratio * d)))
+    pred = spiked_outlier(theta=r * math.sqrt(p), c=c, width_ratio=width_ratio)
+    return {
+        "singular_value": pred.value,
+        "threshold": pred.threshold,
+        "left_overlap": pred.left_overlap,
+        "right_overlap": pred.right_overlap,
+        "target_overlap": gamma**2 * pred.right_overlap,
+    }

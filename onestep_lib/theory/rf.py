@@ -1,0 +1,154 @@
+"""Random-features ridge regression in closed form (the kernel regime, η̃ = 0).
+
+Derivation (Gaussian equivalent model; Mei & Montanari 2019, Hu & Lu 2020). With ``W = W⁰``
+(``p×d``, unit rows, ``φ = p/d``) the features are equivalent to
+
+    g = μ0 1_p + μ1 W x + μ* ξ,   ξ ~ N(0, I_p),
+
+and the target ``y = μ0* + μ1* ⟨θ,x⟩/√d + ν + √Δ ε`` with ν the non-linear part of the teacher
+(variance ``μ**² = E[σ*²] − μ0*² − μ1*²``), uncorrelated with (x, ξ) at this order: it acts as
+noise. The readout ``f = aᵀg/√p``, ``â = argmin Σ_μ (y_μ − f_μ)² + λ‖a‖²``, is ridge regression
+on ``b = a/√p`` with per-sample penalty ``λₙ = λ p/n = λφ/α``.
+
+*Mean.* ``E[ggᵀ]`` has the eigenvalue ``μ0² p → ∞`` along ``1_p``: that direction is not
+regularised and fits the mean ``μ0*`` exactly when ``μ0 ≠ 0``; when ``μ0 = 0`` (odd student)
+the readout has no way to output a constant: ``μ0*`` then acts as label noise of variance
+``μ0*²`` (the design is rotation invariant in sample space) and stays in the test error.
+
+*Centred part.* It is a well-specified linear model in g: ``y_lin = gᵀb* + ε_eff`` with
+``b* = Σ⁻¹ Cov(g, y_lin)``, ``Σ = μ1² WWᵀ + μ*² I``, and ``ε_eff`` Gaussian, independent of g,
+of variance ``σ_eff² = μ1*²(1 − μ1² φ⟨s/e⟩) + μ**² + Δ`` (``s ~ MP(φ)`` the eigenvalues of
+``WWᵀ`` over the p side, ``e = μ*² + μ1² s``, since ``θ`` is in generic position:
+``b*b*ᵀ → (μ1²μ1*²/d) Σ⁻¹WWᵀΣ⁻¹``). The ridge deterministic equivalent gives, with the effective
+regularisation ``κ`` solving ``λₙ = κ (1 − (φ/α)⟨e/(e+κ)⟩)`` and ``df₂ = (φ/α)⟨e²/(e+κ)²⟩``:
+
+    bias     = κ² μ1² μ1*² φ ⟨s/(e (e+κ)²)⟩ / (1 − df₂)
+    variance = σ_eff² df₂ / (1 − df₂)
+    ε_g      = bias + variance + (σ_eff² − Δ) [+ μ0*² if μ0 = 0]
+    ε_train  = (λₙ/κ)² (bias + variance + σ_eff²)      (Δ included: training labels are noisy)
+
+All traces are the closed forms of :mod:`onestep_lib.spectra`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from scipy.optimize import brentq
+
+from ..activations import Activation, get_activation, hermite_coefficients
+from ..spectra import (
+    trace_inverse,
+    trace_inverse_squared,
+    trace_t2_inverse_squared,
+    trace_t_inverse,
+    trace_t_inverse_product_squared,
+    trace_t_inverse_squared,
+)
+from ..validation import check_real
+
+__all__ = ["RFResult", "rf_test_error"]
+
+#: |μ0| below this counts as an odd student (no constant in the readout).
+_ZERO_MEAN = 1e-10
+
+
+@dataclass(frozen=True)
+class RFResult:
+    """Closed-form random-features ridge regression (see module docstring)."""
+
+    test_error: float
+    train_error: float
+    bias: float
+    variance: float
+    effective_noise: float
+    effective_lambda: float
+    df2: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (
+            f"RFResult(test_error={self.test_error:.6g}, train_error={self.train_error:.6g}, "
+            f"bias={self.bias:.4g}, variance={self.variance:.4g})"
+        )
+
+    def __float__(self) -> float:
+        return self.test_error
+
+
+def _traces_e(mu_star2: float, mu1sq: float, kappa: float, phi: float):
+    """``⟨e/(e+κ)⟩``, ``⟨e²/(e+κ)²⟩`` with ``e = μ*² + μ1² s``, written as sums of positives."""
+    A, B = mu_star2, mu1sq
+    A1 = A + kappa
+    G = trace_inverse(A1, B, phi)
+    e1 = A * G + B * trace_t_inverse(A1, B, phi, G)
+    e2 = (
+        A * A * trace_inverse_squared(A1, B, phi, G)
+        + 2.0 * A * B * trace_t_inverse_squared(A1, B, phi, G)
+        + B * B * trace_t2_inverse_squared(A1, B, phi, G)
+    )
+    return float(e1), float(e2)
+
+
+def rf_test_error(
+    *,
+    student: str | Activation,
+    teacher: str | Activation,
+    alpha: float,
+    lam: float,
+    width_ratio: float = 1.0,
+    noise: float = 0.0,
+    full: bool = False,
+) -> float | RFResult:
+    """Test error of random-features ridge regression, ``d → ∞`` (module docstring).
+
+    Parameters: ``alpha = n/d > 0``, ``lam = λ > 0``, ``width_ratio = φ = p/d > 0``,
+    ``noise = Δ ≥ 0`` (label-noise variance of the readout samples). Returns ``ε_g`` (a float),
+    or an :class:`RFResult` with the training error and the decomposition when ``full=True``.
+
+    >>> round(rf_test_error(student="tanh", teacher="tanh", alpha=2.0, lam=0.1), 4)
+    0.0923
+    """
+    stu = get_activation(student, name="student")
+    tea = get_activation(teacher, name="teacher")
+    alpha = check_real("alpha", alpha, low=0.0, low_open=True)
+    lam = check_real("lam", lam, low=0.0, low_open=True)
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    noise = check_real("noise", noise, low=0.0)
+    hs, ht = hermite_coefficients(stu), hermite_coefficients(tea)
+
+    mu1sq = hs.mu1**2
+    # a linear student (μ* = 0) is the limit μ*² → 0⁺; keep the traces finite at φ > 1
+    mu_star2 = max(hs.mu_star**2, 1e-12 * (mu1sq + 1e-300))
+    teacher_nonlinear = max(ht.second_moment - ht.mu0**2 - ht.mu1**2, 0.0)
+    lam_n = lam * phi / alpha
+    ratio = phi / alpha
+
+    def gap(k: float) -> float:
+        e1, _ = _traces_e(mu_star2, mu1sq, k, phi)
+        return k * (1.0 - ratio * e1) - lam_n
+
+    mean_e = mu_star2 + mu1sq  # ⟨e⟩ (MP mean 1)
+    hi = lam_n + ratio * mean_e + 1e-300
+    kappa = brentq(gap, lam_n, hi * (1.0 + 1e-12), xtol=1e-300, rtol=1e-15, maxiter=500)
+    _, e2 = _traces_e(mu_star2, mu1sq, kappa, phi)
+    df2 = ratio * e2
+    explained = mu1sq * phi * float(trace_t_inverse(mu_star2, mu1sq, phi))
+    sigma2 = ht.mu1**2 * max(1.0 - explained, 0.0) + teacher_nonlinear + noise
+    if abs(hs.mu0) < _ZERO_MEAN:
+        # odd student: the features have mean 0 and cannot fit the constant μ0*; by the
+        # rotation invariance of the design in sample space it acts as label noise of variance
+        # μ0*² on the estimator and stays in the test error
+        sigma2 += ht.mu0**2
+    bias_trace = float(trace_t_inverse_product_squared(mu_star2, mu_star2 + kappa, mu1sq, phi))
+    bias = kappa**2 * mu1sq * ht.mu1**2 * phi * bias_trace / (1.0 - df2)
+    variance = sigma2 * df2 / (1.0 - df2)
+    test = bias + variance + sigma2 - noise
+    train = (lam_n / kappa) ** 2 * (bias + variance + sigma2)
+    res = RFResult(test, train, bias, variance, sigma2, kappa, df2)
+    if not math.isfinite(test):  # pragma: no cover - guarded by construction
+        raise FloatingPointError(f"rf_test_error produced {test} for alpha={alpha}, lam={lam}")
+    return res if full else test
