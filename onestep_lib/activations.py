@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .validation import check_choice
+from .validation import check_choice, check_int
 
 __all__ = [
     "Activation",
@@ -142,7 +142,9 @@ for _act in (
 
 
 def get_activation(activation: str | Activation, *, name: str = "activation") -> Activation:
-    """Return the :class:`Activation` for a registered name (or the object itself).
+    """Return the :class:`~onestep_lib.activations.Activation` for a registered name.
+
+    An :class:`~onestep_lib.activations.Activation` object is returned as it is.
 
     ``name`` is the parameter name used in error messages (``"student"``, ``"teacher"``).
     """
@@ -185,6 +187,8 @@ def gaussian_nodes(
     ``(..., (K+1)·order)``, exact to ~1e-13 for piecewise-smooth integrands of polynomial
     growth.
     """
+    if order is not None:
+        order = check_int("order", order, low=1, high=100_000)
     if breakpoints is None:
         return _hermite_rule(order or _HERMITE_NODES)
     x, wl = _legendre_rule(order or _LEGENDRE_NODES)
@@ -300,6 +304,7 @@ def hermite_series(activation: str | Activation, degree: int = 8) -> np.ndarray:
     ``σ(z) = Σ_k c_k He_k(z) / k!`` in ``L²(N(0,1))``, and ``E[σ²] = Σ_k c_k² / k!``.
     """
     act = get_activation(activation)
+    degree = check_int("degree", degree, low=0, high=200)
     bp = np.asarray(act.kinks, dtype=float) if act.kinks else None
     out = np.empty(degree + 1)
     for k in range(degree + 1):

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_int, check_real
+from .validation import check_finite_array, check_int, check_real, check_seed
 
 __all__ = [
     "mp_edges",
@@ -88,6 +88,8 @@ def mp_density(t: np.ndarray | float, width_ratio: float, c: float = 1.0) -> np.
     """Density of the continuous part of ``c·MP(φ)`` (integrates to ``1 − atom``)."""
     lo, hi = mp_edges(width_ratio, c)
     t = np.asarray(t, dtype=float)
+    if np.any(np.isnan(t)):
+        raise ValueError(f"t must not contain NaN, got {t!r}")
     inside = (t > lo) & (t < hi)
     tt = np.where(inside, t, 1.0)
     val = np.sqrt(np.maximum((hi - tt) * (tt - lo), 0.0)) / (2.0 * math.pi * width_ratio * c * tt)
@@ -101,6 +103,7 @@ def mp_quadrature(width_ratio: float, c: float = 1.0, order: int = 200):
     in ``u ∈ [0, π/2]``. Returns ``(t, w)``; ``Σ w = 1 − atom``.
     """
     lo, hi = mp_edges(width_ratio, c)
+    order = check_int("order", order, low=1, high=100_000)
     x, wl = np.polynomial.legendre.leggauss(order)
     u = 0.25 * math.pi * (x + 1.0)
     wu = 0.25 * math.pi * wl
@@ -118,7 +121,15 @@ def mp_stieltjes(z: complex | np.ndarray, width_ratio: float, c: float = 1.0) ->
     with ``Im g · Im z > 0`` (``g ~ −1/z`` at infinity on the real axis).
     """
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    c = check_real("c", c, low=0.0, low_open=True)
     z = np.asarray(z, dtype=complex)
+    lo, hi = mp_edges(phi, c)
+    bad = ~np.isfinite(z) | ((z.imag == 0.0) & (((z.real >= lo) & (z.real <= hi)) | (z.real == 0)))
+    if np.any(bad):
+        raise ValueError(
+            f"z must be finite and off the support [{lo:g}, {hi:g}] ∪ {{0}} of c·MP(φ) "
+            f"(complex z: any imaginary part ≠ 0), got {z[bad].ravel()[0]!r}"
+        )
     a, b = phi * c * z, z - c * (1.0 - phi)
     disc = np.sqrt(b * b - 4.0 * a + 0j)
     r1 = (-b + disc) / (2.0 * a)
@@ -140,13 +151,29 @@ def _root_disc(A, B, phi):
     return np.sqrt((A + B * (1.0 + s) ** 2) * (A + B * (1.0 - s) ** 2))
 
 
-def trace_inverse(A, B, width_ratio: float):
-    """``G = ⟨1/(A + Bt)⟩``.
+def _check_shifts(width_ratio, B, **shifts):
+    """Validate the arguments of the public traces: ``φ > 0``, finite ``B ≥ 0`` and finite
+    shifts ``A`` off the spectrum (``A > 0``, or ``A < −B t₊`` right of it; at ``B = 0`` any
+    ``A ≠ 0``). Returns ``(φ, B, *shifts)`` as floats/arrays."""
+    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    B = check_finite_array("B", B, low=0.0)
+    tplus = (1.0 + math.sqrt(phi)) ** 2
+    out = []
+    for name, A in shifts.items():
+        A = check_finite_array(name, A)
+        on_support = (A <= 0.0) & (A >= -B * tplus)
+        if np.any(on_support):
+            first = float(np.broadcast_to(A, on_support.shape)[on_support].ravel()[0])
+            b = B.item() if B.size == 1 else "(array)"
+            raise ValueError(
+                f"{name} must be > 0 (or < -B·(1+√φ)² = right of the spectrum, where the "
+                f"trace is defined), got {first!r} with B={b!r}, width_ratio={phi:g}"
+            )
+        out.append(A)
+    return (phi, B, *out)
 
-    For ``A > 0, B ≥ 0`` (inside the solver) the stable root of ``φABG² + (A+B(1−φ))G − 1 = 0``;
-    for ``A < −B t₊`` (real points right of the spectrum, for the outlier) the negative root.
-    """
-    phi = width_ratio
+
+def _trace_inverse(A, B, phi):
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     lin = A + B * (1.0 - phi)
@@ -160,45 +187,66 @@ def trace_inverse(A, B, width_ratio: float):
     return out[()] if out.ndim == 0 else out
 
 
+def _trace_inverse_squared(A, B, phi, G):
+    return G * G * (1.0 + phi * B * G) / (1.0 + phi * A * B * G * G)
+
+
+def _trace_t_inverse_squared(A, B, phi, G):
+    return G * G / ((1.0 + phi * B * G) * (1.0 + phi * A * B * G * G))
+
+
+def trace_inverse(A, B, width_ratio: float):
+    """``G = ⟨1/(A + Bt)⟩``.
+
+    For ``A > 0, B ≥ 0`` (inside the solver) the stable root of ``φABG² + (A+B(1−φ))G − 1 = 0``;
+    for ``A < −B t₊`` (real points right of the spectrum, for the outlier) the negative root.
+    Shifts on the spectrum (``−B t₊ ≤ A ≤ 0``), negative ``B`` or non-finite values raise
+    ``ValueError``.
+    """
+    phi, B, A = _check_shifts(width_ratio, B, A=A)
+    return _trace_inverse(A, B, phi)
+
+
 def trace_t_inverse(A, B, width_ratio: float, G=None):
     """``⟨t/(A + Bt)⟩ = G/(1 + φBG)``."""
-    G = trace_inverse(A, B, width_ratio) if G is None else G
-    return G / (1.0 + width_ratio * B * G)
+    phi, B, A = _check_shifts(width_ratio, B, A=A)
+    G = _trace_inverse(A, B, phi) if G is None else G
+    return G / (1.0 + phi * B * G)
 
 
 def trace_inverse_squared(A, B, width_ratio: float, G=None):
     """``⟨1/(A + Bt)²⟩ = G²(1 + φBG)/(1 + φABG²)``."""
-    G = trace_inverse(A, B, width_ratio) if G is None else G
-    phi = width_ratio
-    return G * G * (1.0 + phi * B * G) / (1.0 + phi * A * B * G * G)
+    phi, B, A = _check_shifts(width_ratio, B, A=A)
+    G = _trace_inverse(A, B, phi) if G is None else G
+    return _trace_inverse_squared(A, B, phi, G)
 
 
 def trace_t_inverse_squared(A, B, width_ratio: float, G=None):
     """``⟨t/(A + Bt)²⟩ = G²/((1 + φBG)(1 + φABG²))``."""
-    G = trace_inverse(A, B, width_ratio) if G is None else G
-    phi = width_ratio
-    return G * G / ((1.0 + phi * B * G) * (1.0 + phi * A * B * G * G))
+    phi, B, A = _check_shifts(width_ratio, B, A=A)
+    G = _trace_inverse(A, B, phi) if G is None else G
+    return _trace_t_inverse_squared(A, B, phi, G)
 
 
 def trace_t2_inverse_squared(A, B, width_ratio: float, G=None):
     """``⟨t²/(A + Bt)²⟩ = (⟨t/S²⟩ + φG²)/(1 + φBG)²``."""
-    G = trace_inverse(A, B, width_ratio) if G is None else G
-    phi = width_ratio
-    t1 = trace_t_inverse_squared(A, B, phi, G)
+    phi, B, A = _check_shifts(width_ratio, B, A=A)
+    G = _trace_inverse(A, B, phi) if G is None else G
+    t1 = _trace_t_inverse_squared(A, B, phi, G)
     return (t1 + phi * G * G) / (1.0 + phi * B * G) ** 2
 
 
 def trace_inverse_product(A0, A1, B, width_ratio: float):
     """``⟨1/((A₀ + Bt)(A₁ + Bt))⟩ = G₀G₁(1 + φBG₁)/(1 + φA₀BG₀G₁)`` (symmetric in A₀, A₁)."""
-    phi = width_ratio
-    G0, G1 = trace_inverse(A0, B, phi), trace_inverse(A1, B, phi)
+    phi, B, A0, A1 = _check_shifts(width_ratio, B, A0=A0, A1=A1)
+    G0, G1 = _trace_inverse(A0, B, phi), _trace_inverse(A1, B, phi)
     return G0 * G1 * (1.0 + phi * B * G1) / (1.0 + phi * A0 * B * G0 * G1)
 
 
 def trace_t_inverse_product_squared(A0, A1, B, width_ratio: float):
     """``⟨t/((A₀ + Bt)(A₁ + Bt)²)⟩`` in closed form (module docstring)."""
-    phi = width_ratio
-    G0, G1 = trace_inverse(A0, B, phi), trace_inverse(A1, B, phi)
+    phi, B, A0, A1 = _check_shifts(width_ratio, B, A0=A0, A1=A1)
+    G0, G1 = _trace_inverse(A0, B, phi), _trace_inverse(A1, B, phi)
     num = G0 * G1 * G1 * (1.0 + phi * B * G1)
     den = (
         (1.0 + phi * A1 * B * G1 * G1) * (1.0 + phi * A0 * B * G0 * G1) ** 2 * (1.0 + phi * B * G0)
@@ -244,8 +292,9 @@ class AsymptoticSpectrum:
     def traces(self, a: float, b: float) -> SpectralTraces:
         """All sums for ``S = a + b D`` (``a > 0``, ``b ≥ 0``)."""
         c, phi = self.c, self.width_ratio
-        A, B = float(a), float(b) * c
-        G = float(trace_inverse(A, B, phi))
+        A = check_real("a", a, low=0.0, low_open=True)
+        B = check_real("b", b, low=0.0) * c
+        G = float(_trace_inverse(A, B, phi))
         U = G / (1.0 + phi * B * G)
         den = 1.0 + phi * A * B * G * G
         S2 = G * G * (1.0 + phi * B * G) / den
@@ -273,7 +322,13 @@ def sample_first_layer(
     random with ``‖v‖² = ‖ζ‖² = d``. ``p = round(φ d)``."""
     d = check_int("d", d, low=2)
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
-    p = max(1, int(round(phi * d)))
+    p = int(round(phi * d))
+    if p < 1:
+        raise ValueError(
+            f"width_ratio={phi:g} gives p = round(width_ratio·d) = {p} neurons at d={d}; "
+            "width_ratio·d must be at least 0.5"
+        )
+    seed = check_seed("seed", seed)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     w0 = rng.standard_normal((p, d))
     w0 /= np.linalg.norm(w0, axis=1, keepdims=True)
@@ -365,8 +420,8 @@ def _d_transform(z: float, c: float, phi: float) -> tuple[float, float, float, f
     ``d − p`` zeros: ``φ₂ = φ φ₁ + (1 − φ)/z``.
     """
     A, B = -z * z, c
-    G = float(trace_inverse(A, B, phi))  # ⟨1/(−z² + ct)⟩ < 0
-    G2 = float(trace_inverse_squared(A, B, phi, G))  # ⟨1/(ct − z²)²⟩
+    G = float(_trace_inverse(A, B, phi))  # ⟨1/(−z² + ct)⟩ < 0
+    G2 = float(_trace_inverse_squared(A, B, phi, G))  # ⟨1/(ct − z²)²⟩
     m = -G  # ⟨1/(z² − λ)⟩
     dm = -2.0 * z * G2  # d/dz ⟨1/(z² − λ)⟩
     phi1 = z * m
@@ -420,6 +475,10 @@ def one_step_outlier(
     squared overlap of the right singular vector with ``θ/√d`` (``γ²`` times the latter).
     """
     d = check_int("d", d, low=2)
+    c = check_real("c", c, low=0.0, low_open=True)
+    r = check_real("r", r, low=0.0)
+    width_ratio = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=-1.0, high=1.0)
     p = max(1, int(round(width_ratio * d)))
     pred = spiked_outlier(theta=r * math.sqrt(p), c=c, width_ratio=width_ratio)
     return {

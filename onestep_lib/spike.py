@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .activations import Activation, gaussian_moments, get_activation, hermite_coefficients
-from .validation import check_real
+from .validation import check_bool, check_finite_array, check_real
 
 __all__ = [
     "SpikeParameters",
@@ -83,14 +83,24 @@ def spike_parameters(
 
     Parameters
     ----------
-    student, teacher : activation names or :class:`Activation` objects.
-    eta : η̃ ≥ 0, the learning rate in units of the width (``η = η̃ p``).
-    alpha0 : α0 ≥ 0, samples of the first step per dimension (``n0 = α0 d``).
-    noise : label-noise variance Δ ≥ 0.
-    student_mean_correction : account for ``b = E[σ(z)] ≠ 0`` (no effect for odd students).
+    student, teacher : str or Activation
+        Activation names (``"tanh"``, ``"relu"``, …) or
+        :class:`~onestep_lib.activations.Activation` objects.
+    eta : float
+        η̃ ≥ 0, the learning rate in units of the width (``η = η̃ p``).
+    alpha0 : float
+        α0 ≥ 0, samples of the first step per dimension (``n0 = α0 d``).
+    noise : float
+        Label-noise variance Δ ≥ 0.
+    student_mean_correction : bool
+        Account for ``b = E[σ(z)] ≠ 0`` (no effect for odd students).
 
+    Notes
+    -----
     ``eta = 0`` or ``alpha0 = 0`` is the network at initialisation: ``c = 1``, ``r = 0``.
 
+    Examples
+    --------
     >>> p = spike_parameters(student="tanh", teacher="sin", eta=3.0, alpha0=20.0)
     >>> round(p.c, 5), round(p.r, 5), round(p.gamma, 5)
     (1.01897, 1.13406, 0.97185)
@@ -100,6 +110,7 @@ def spike_parameters(
     eta = check_real("eta", eta, low=0.0)
     alpha0 = check_real("alpha0", alpha0, low=0.0)
     noise = check_real("noise", noise, low=0.0)
+    student_mean_correction = check_bool("student_mean_correction", student_mean_correction)
     hs, ht = hermite_coefficients(stu), hermite_coefficients(tea)
 
     b = hs.mu0 if student_mean_correction else 0.0
@@ -146,8 +157,11 @@ def student_conditional(
     student: str | Activation, *, c: float, r: float, kappa: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(μ0(κ), μ1(κ), μ2(κ))`` of the student features ``σ(rκ + √c z)``."""
+    c = check_real("c", c, low=0.0)
+    r = check_real("r", r)
+    kappa = check_finite_array("kappa", kappa)
     sc = math.sqrt(c)
-    m0, m1, m2 = gaussian_moments(student, shift=r * np.asarray(kappa, float), scale=sc)
+    m0, m1, m2 = gaussian_moments(student, shift=r * kappa, scale=sc)
     mu1 = m1 / sc if sc > 0 else np.zeros_like(m1)
     mu2 = np.sqrt(np.maximum(m2 - m0**2 - c * mu1**2, 0.0))
     return m0, mu1, mu2
@@ -157,8 +171,10 @@ def teacher_conditional(
     teacher: str | Activation, *, gamma: float, kappa: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(h(κ), h1(κ), hh(κ))`` of the teacher ``σ*(γκ + ρz)``, ``ρ = √(1−γ²)``."""
+    gamma = check_real("gamma", gamma, low=-1.0, high=1.0)
+    kappa = check_finite_array("kappa", kappa)
     rho = math.sqrt(max(1.0 - gamma**2, 0.0))
-    return gaussian_moments(teacher, shift=gamma * np.asarray(kappa, float), scale=rho)
+    return gaussian_moments(teacher, shift=gamma * kappa, scale=rho)
 
 
 def conditional_coefficients(
@@ -169,7 +185,9 @@ def conditional_coefficients(
     kappa: np.ndarray,
 ) -> ConditionalCoefficients:
     """All κ-dependent coefficients of THEORY.md §4 on the points ``kappa``."""
-    kappa = np.asarray(kappa, dtype=float)
+    if not isinstance(params, SpikeParameters):
+        raise TypeError(f"params must be a SpikeParameters, got {type(params).__name__}")
+    kappa = check_finite_array("kappa", kappa)
     mu0, mu1, mu2 = student_conditional(student, c=params.c, r=params.r, kappa=kappa)
     h, h1, hh = teacher_conditional(teacher, gamma=params.gamma, kappa=kappa)
     return ConditionalCoefficients(kappa, mu0, mu1, mu2, h, h1, hh)

@@ -19,6 +19,9 @@ __all__ = [
     "check_int",
     "check_choice",
     "check_array",
+    "check_bool",
+    "check_finite_array",
+    "check_seed",
 ]
 
 
@@ -100,12 +103,61 @@ def check_array(
     name: str, values: Any, *, low: float | None = None, low_open: bool = False
 ) -> np.ndarray:
     """A 1-d float array of finite values (each checked against ``low``)."""
-    try:
-        arr = np.atleast_1d(np.asarray(values, dtype=float))
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a sequence of real numbers, got {values!r}") from exc
+    arr = _real_array(name, values, "a sequence of real numbers")
+    arr = np.atleast_1d(arr)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-d sequence, got shape {arr.shape}")
     for v in arr:
         check_real(f"{name} entry", float(v), low=low, low_open=low_open)
     return arr
+
+
+def _real_array(name: str, values: Any, what: str) -> np.ndarray:
+    """``values`` as a float array; booleans, complex numbers, strings and ``None`` refused."""
+    raw = values if isinstance(values, np.ndarray) else None
+    if raw is None:
+        try:
+            raw = np.asarray(values)
+        except (TypeError, ValueError) as exc:  # ragged nesting
+            raise TypeError(f"{name} must be {what}, got {values!r}") from exc
+    if raw.dtype.kind not in "iuf" and raw.dtype != object:
+        raise TypeError(f"{name} must be {what}, got {values!r} (dtype {raw.dtype})")
+    try:
+        arr = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be {what}, got {values!r}") from exc
+    if raw.dtype == object and any(v is None or _is_bool(v) for v in raw.ravel()):
+        raise TypeError(f"{name} must be {what}, got {values!r}")
+    return arr
+
+
+def check_finite_array(name: str, values: Any, *, low: float | None = None) -> np.ndarray:
+    """A float array of any shape whose entries are all finite (and ``>= low``), vectorised."""
+    arr = _real_array(name, values, "real numbers (a scalar or an array)")
+    bad = ~np.isfinite(arr)
+    if low is not None:
+        bad |= arr < low
+    if np.any(bad):
+        first = arr[bad].ravel()[0]
+        rng = _describe_range(low, None, False, False)
+        raise ValueError(f"{name} must contain only finite numbers{rng}, got {first!r}")
+    return arr
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` as a bool; only ``True``/``False`` (and numpy booleans) are accepted."""
+    if not _is_bool(value):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_seed(name: str, value: Any) -> Any:
+    """``None``, an integer ``>= 0`` or a :class:`numpy.random.Generator` (returned as given)."""
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if _is_bool(value) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be None, an integer >= 0 or a numpy.random.Generator, "
+            f"got {value!r} ({type(value).__name__})"
+        )
+    return check_int(name, value, low=0)

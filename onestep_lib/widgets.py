@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import plotting, validation
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, get_activation
 from .validation import ConvergenceError
 
 __all__ = [
@@ -82,6 +82,8 @@ def check_parameters(**params: Any) -> dict[str, Any]:
     for name in ("student", "teacher"):
         if isinstance(p[name], str):
             validation.check_choice(name, p[name], sorted(ACTIVATIONS))
+        else:
+            get_activation(p[name], name=name)  # an Activation object, else TypeError
     p["eta"] = validation.check_real("eta", p["eta"], low=0.0)
     p["alpha0"] = validation.check_real("alpha0", p["alpha0"], low=0.0, low_open=True)
     p["lam"] = validation.check_real("lam", p["lam"], low=0.0, low_open=True)

@@ -6,9 +6,9 @@ Public functions (all hyper-parameters keyword-only; THEORY.md §1–4 for the p
 * :func:`learning_curve` — ``ε_g(α)`` along a grid of α, reusing the first layer per seed;
 * :func:`one_step` — the first layer before/after the giant step and the update ``G``.
 
-Modules: :mod:`.backend` (torch/numpy, device, dtype, memory), :mod:`.data` (teacher,
-inputs, labels, seeded streams), :mod:`.network` (step, feature maps, ridge readout),
-:mod:`.api` (the functions above).
+Modules: ``backend`` (torch/numpy, device, dtype, memory), ``data`` (teacher,
+inputs, labels, seeded streams), ``network`` (step, feature maps, ridge readout),
+``api`` (the functions above).
 """
 
 from .api import (

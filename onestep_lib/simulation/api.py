@@ -24,7 +24,7 @@ import numpy as np
 
 from ..activations import Activation, get_activation
 from ..spike import SpikeParameters, spike_parameters
-from ..validation import check_array, check_choice, check_int, check_real
+from ..validation import check_array, check_bool, check_choice, check_int, check_real
 from .backend import Backend, check_memory, chunk_rows, estimate_memory, resolve_backend
 from .data import make_teacher, orthogonal_direction, sample_batches, stage_generator
 from .network import (
@@ -128,12 +128,6 @@ def _seed_list(seeds: Any, seed: Any) -> tuple[int, ...]:
     count = check_int("seeds", seeds, low=1)
     first = check_int("seed", seed, low=0)
     return tuple(range(first, first + count))
-
-
-def _check_bool(name: str, value: Any) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 def _spread(values: Sequence[float]) -> tuple[float, float]:
@@ -429,7 +423,7 @@ def test_error(
 
     Parameters
     ----------
-    student, teacher : activations σ and σ* (names or :class:`Activation`).
+    student, teacher : activations σ and σ* (names or :class:`~onestep_lib.activations.Activation`).
     eta : η̃ ≥ 0 (learning rate ``η = η̃ p``); ``eta=0`` or ``alpha0=0`` is random features.
     alpha0 : α0 ≥ 0, step samples ``n0 = round(α0 d)``.
     alpha : α > 0, readout samples ``n = round(α d)``.
@@ -440,7 +434,7 @@ def test_error(
     model : ``"network"`` (one giant step), ``"srf"`` (spiked surrogate) or ``"gaussian"``
         (its conditional Gaussian equivalent).
     seeds : number of independent repetitions (seeds ``seed, seed+1, …``) or a list of seeds.
-    device, dtype : see :mod:`onestep_lib.simulation.backend`.
+    device, dtype : see ``onestep_lib.simulation.backend``.
     n_test : test samples (evaluated in chunks).
     seed : first seed when ``seeds`` is a count.
     progress : show a ``tqdm`` bar over the seeds.
@@ -468,7 +462,7 @@ def test_error(
     )
     alpha, n = _readout_size(alpha, setup.d)
     seed_list = _seed_list(seeds, seed)
-    progress = _check_bool("progress", progress)
+    progress = check_bool("progress", progress)
     be, rows = _prepare(setup, device, dtype, n=n)
     tests, trains = [], []
     with _no_grad(be), _progress(len(seed_list), progress, "seeds") as bar:
@@ -574,7 +568,7 @@ def learning_curve(
     grid = check_array("alphas", alphas, low=0.0, low_open=True)
     ns = np.array([_readout_size(a, setup.d, "alphas entry")[1] for a in grid], dtype=int)
     seed_list = _seed_list(seeds, seed)
-    progress = _check_bool("progress", progress)
+    progress = check_bool("progress", progress)
     be, rows = _prepare(setup, device, dtype, n=int(ns.max()), cache_test=True)
     tests = np.empty((len(seed_list), grid.size))
     trains = np.empty_like(tests)

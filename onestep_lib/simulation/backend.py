@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..activations import Activation
+from ..validation import check_choice, check_int
 
 __all__ = [
     "Backend",
@@ -81,7 +82,7 @@ class Backend:
     # ---- description ------------------------------------------------------------------
     @property
     def itemsize(self) -> int:
-        """Bytes per element of :attr:`dtype`."""
+        """Bytes per element of ``dtype``."""
         if self.name == "torch":
             return self.xp.empty((), dtype=self.dtype).element_size()
         return np.dtype(self.dtype).itemsize
@@ -117,7 +118,7 @@ class Backend:
         return np.random.default_rng(int(seed))
 
     def randn(self, gen: Any, shape: tuple[int, ...]) -> Any:
-        """Standard Gaussians of ``shape``, drawn in float64 and cast to :attr:`dtype`."""
+        """Standard Gaussians of ``shape``, drawn in float64 and cast to ``dtype``."""
         if isinstance(gen, np.random.Generator):
             draws = gen.standard_normal(shape)
             if self.name == "torch":
@@ -308,6 +309,10 @@ def resolve_backend(*, device: Any = None, dtype: Any = None) -> Backend:
                 raise ValueError(
                     f"device {device!r}: only {torch.cuda.device_count()} CUDA device(s) here"
                 )
+        elif dev.type == "meta":
+            raise ValueError(
+                f"device {device!r}: the meta device holds no data; use 'cpu' or 'cuda'"
+            )
         elif dev.type != "cpu":
             try:
                 torch.zeros(1, device=dev)
@@ -354,6 +359,12 @@ def estimate_memory(
     features when ``n ≤ p``) and the test chunks. ``cache_test`` adds the ``n_test×p`` test
     features kept by a learning curve; ``host_copies`` adds that many ``p×d`` numpy copies.
     """
+    d, p = check_int("d", d, low=1), check_int("p", p, low=1)
+    n0, n = check_int("n0", n0, low=0), check_int("n", n, low=1)
+    n_test, rows = check_int("n_test", n_test, low=1), check_int("rows", rows, low=1)
+    itemsize = check_int("itemsize", itemsize, low=1, high=16)
+    model = check_choice("model", model, ("network", "srf", "gaussian"))
+    host_copies = check_int("host_copies", host_copies, low=0)
     rows = max(1, min(rows, max(n0, n, n_test)))
     chunk = rows * d * (itemsize + 8) + 5 * rows * p * itemsize  # inputs, draws, features
     persistent = (2 * d + 2 * p * d + (p * d if model == "network" else 0)) * itemsize

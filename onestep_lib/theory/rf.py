@@ -24,7 +24,7 @@ regularisation ``κ`` solving ``λₙ = κ (1 − (φ/α)⟨e/(e+κ)⟩)`` and `
 
     bias     = κ² μ1² μ1*² φ ⟨s/(e (e+κ)²)⟩ / (1 − df₂)
     variance = σ_eff² df₂ / (1 − df₂)
-    ε_g      = bias + variance + (σ_eff² − Δ) [+ μ0*² if μ0 = 0]
+    ε_g      = bias + variance + (σ_eff² − Δ)     (σ_eff² includes μ0*² if μ0 = 0)
     ε_train  = (λₙ/κ)² (bias + variance + σ_eff²)      (Δ included: training labels are noisy)
 
 All traces are the closed forms of :mod:`onestep_lib.spectra`.
@@ -46,7 +46,7 @@ from ..spectra import (
     trace_t_inverse_product_squared,
     trace_t_inverse_squared,
 )
-from ..validation import check_real
+from ..validation import check_bool, check_real
 
 __all__ = ["RFResult", "rf_test_error"]
 
@@ -110,7 +110,7 @@ def rf_test_error(
     or an :class:`RFResult` with the training error and the decomposition when ``full=True``.
 
     >>> round(rf_test_error(student="tanh", teacher="tanh", alpha=2.0, lam=0.1), 4)
-    0.0923
+    0.1866
     """
     stu = get_activation(student, name="student")
     tea = get_activation(teacher, name="teacher")
@@ -118,6 +118,7 @@ def rf_test_error(
     lam = check_real("lam", lam, low=0.0, low_open=True)
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     noise = check_real("noise", noise, low=0.0)
+    full = check_bool("full", full)
     hs, ht = hermite_coefficients(stu), hermite_coefficients(tea)
 
     mu1sq = hs.mu1**2
