@@ -57,6 +57,7 @@ __all__ = [
     "trace_t_inverse_product_squared",
     "SpectralTraces",
     "AsymptoticSpectrum",
+    "AnisotropicSpectrum",
     "FiniteSpectrum",
     "sample_first_layer",
     "OutlierPrediction",
@@ -266,7 +267,9 @@ class SpectralTraces:
     Names: ``inv = Σ1/S``, ``d_inv = ΣD/S``, ``f_inv = ΣF/S``, ``h_inv = ΣH/S``,
     ``inv2 = Σ1/S²``, ``d_inv2 = ΣD/S²``, ``dd_inv2 = ΣD²/S²``, ``f_inv2 = ΣF/S²``,
     ``df_inv2 = ΣDF/S²``, ``h_inv2 = ΣH/S²``, ``dh_inv2 = ΣDH/S²``; all normalised by ``d``
-    (the mean over the p eigenvalues times φ).
+    (the mean over the p eigenvalues times φ). The cross weights ``K_j = (u_jᵀWv)(u_jᵀWζ)``
+    (``k_inv = ΣK/S``, ``k_inv2 = ΣK/S²``, ``dk_inv2 = ΣDK/S²``) vanish as ``d → ∞`` for the
+    isotropic bulk and are only filled by :class:`AnisotropicSpectrum`.
     """
 
     inv: float
@@ -280,6 +283,9 @@ class SpectralTraces:
     df_inv2: float
     h_inv2: float
     dh_inv2: float
+    k_inv: float = 0.0
+    k_inv2: float = 0.0
+    dk_inv2: float = 0.0
 
 
 class AsymptoticSpectrum:
@@ -312,6 +318,65 @@ class AsymptoticSpectrum:
             df_inv2=phi * c * c * T1,
             h_inv2=phi * c * T1,
             dh_inv2=phi * c * c * T2,
+        )
+
+
+class AnisotropicSpectrum(AsymptoticSpectrum):
+    """``d → ∞`` traces for a bulk whose columns along ``v̂`` and ``ζ̂`` are anisotropic.
+
+    ``a = Wv̂`` and ``z = Wζ̂`` have per-entry covariance ``[[Σ_aa, Σ_az], [Σ_az, Σ_zz]]/d``
+    (:func:`onestep_lib.spike.bulk_covariances`); the rest of ``W`` is isotropic with variance
+    ``c`` (MP). ``Ω = WΠWᵀ = Ω₀ + zzᵀ`` (Π removes v̂), the rank-one term leaves the ``D``-traces
+    unchanged, and Sherman–Morrison gives, with ``g = ⟨1/S⟩`` (the MP trace ``inv``),
+    ``Φ = Σ_zz g/(1 + bΣ_zz g)``, ``κ = Σ_az/Σ_zz``:
+
+        h_inv = Φ,   k_inv = κΦ,   f_inv = κ²Φ + (Σ_aa − Σ_az²/Σ_zz) g
+
+    (``a = κz + a_⊥`` with ``a_⊥`` independent of Ω). The ``1/S²`` sums are ``−∂_a`` and the
+    ``D/S²`` sums ``−∂_b`` of these. For ``Σ = (c, c, 0)`` this is :class:`AsymptoticSpectrum`.
+    """
+
+    def __init__(
+        self,
+        *,
+        c: float,
+        width_ratio: float,
+        sigma_aa: float,
+        sigma_zz: float,
+        sigma_az: float,
+    ):
+        super().__init__(c=c, width_ratio=width_ratio)
+        self.sigma_aa = check_real("sigma_aa", sigma_aa, low=0.0)
+        self.sigma_zz = check_real("sigma_zz", sigma_zz, low=0.0, low_open=True)
+        self.sigma_az = check_real("sigma_az", sigma_az)
+        # the conditional variance of a given z; ≥ 0 for a covariance (clipped for rounding)
+        self._kappa = self.sigma_az / self.sigma_zz
+        self._perp = max(self.sigma_aa - self.sigma_az**2 / self.sigma_zz, 0.0)
+
+    def traces(self, a: float, b: float) -> SpectralTraces:
+        t = super().traces(a, b)
+        b = float(b)
+        s, ka, sp = self.sigma_zz, self._kappa, self._perp
+        g = t.inv
+        den = 1.0 + b * s * g
+        phi_ = s * g / den
+        h2 = s * t.inv2 / (den * den)  # −∂_a Φ
+        dh2 = s * (t.d_inv2 + s * g * g) / (den * den)  # −∂_b Φ
+        return SpectralTraces(
+            inv=t.inv,
+            d_inv=t.d_inv,
+            f_inv=ka * ka * phi_ + sp * g,
+            h_inv=phi_,
+            inv2=t.inv2,
+            d_inv2=t.d_inv2,
+            dd_inv2=t.dd_inv2,
+            f_inv2=ka * ka * h2 + sp * t.inv2,
+            df_inv2=ka * ka * dh2 + sp * t.d_inv2,
+            h_inv2=h2,
+            dh_inv2=dh2,
+            k_inv=ka * phi_,
+            k_inv2=ka * h2,
+            dk_inv2=ka * dh2,
         )
 
 

@@ -30,6 +30,7 @@ from .validation import ConvergenceError
 
 __all__ = [
     "DEFAULTS",
+    "FigureArtists",
     "SIMULATION_DEFAULTS",
     "Curves",
     "SimulationPoints",
@@ -42,7 +43,7 @@ __all__ = [
     "explorer",
 ]
 
-#: Default parameters: the reference case of THEORY.md §7 (tanh student, sin teacher).
+#: The default parameters are the reference case of THEORY.md §7 (tanh student, sin teacher).
 DEFAULTS: dict[str, Any] = {
     "student": "tanh",
     "teacher": "sin",
@@ -223,7 +224,7 @@ def _title(p: dict[str, Any]) -> str:
             rf"$\lambda={p['lam']:.3g}$")
 
 
-class _Artists:
+class FigureArtists:
     """The matplotlib objects of one explorer figure (updated in place)."""
 
     def __init__(self, ax):
@@ -265,9 +266,9 @@ class _Artists:
             self.ax.set_ylim(0.0, 1.08 * top if top > 0 else 1.0)
 
 
-def draw(ax, curves: Curves, simulation: SimulationPoints | None = None) -> _Artists:
+def draw(ax, curves: Curves, simulation: SimulationPoints | None = None) -> FigureArtists:
     """Draw ``curves`` (and simulation points) on ``ax`` in the house style."""
-    artists = _Artists(ax)
+    artists = FigureArtists(ax)
     artists.set_curves(curves)
     artists.set_points(simulation)
     if curves.message:
@@ -369,7 +370,7 @@ class Explorer:
 
         self.figure, self.ax = plotting.figure()
         plt.close(self.figure)  # shown through self.output only, never by the inline backend
-        self._artists = _Artists(self.ax)
+        self._artists = FigureArtists(self.ax)
         self.theory_line = self._artists.theory_line
         self.rf_line = self._artists.rf_line
         self.simulation: SimulationPoints | None = None

@@ -57,6 +57,10 @@ def test_mp_traces_match_sampled_spectra(phi, A, B, which):
     )
 
 
+def _quadrature_mass_error(phi: float, w: np.ndarray) -> float:
+    return abs(float(np.sum(w)) + S.mp_atom(phi) - 1.0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.floats(0.1, 6.0),
@@ -70,7 +74,11 @@ def test_mp_traces_match_quadrature(phi, A, B, which):
     closed, integrand = TRACES[which]
     t, w = S.mp_quadrature(phi, order=400)
     ref = float(np.sum(w * integrand(t, A, B))) + S.mp_atom(phi) * float(integrand(0.0, A, B))
-    assert float(closed(A, B, phi)) == pytest.approx(ref, rel=1e-8, abs=1e-12)
+    # Near φ = 1 the density has a 1/√t hard edge and the rule loses mass (3e-6 at
+    # φ = 0.99999): the reference is then only good to that mass error times the integrand
+    # at the edge, where it is largest.
+    slack = _quadrature_mass_error(phi, w) * abs(float(integrand(0.0, A, B)))
+    assert float(closed(A, B, phi)) == pytest.approx(ref, rel=1e-8, abs=1e-12 + 5 * slack)
 
 
 @settings(max_examples=30, deadline=None)
@@ -79,7 +87,10 @@ def test_mp_product_traces_match_quadrature(phi, A0, A1, B):
     t, w = S.mp_quadrature(phi, order=400)
     atom = S.mp_atom(phi)
     ref = float(np.sum(w / ((A0 + B * t) * (A1 + B * t)))) + atom / (A0 * A1)
-    assert float(S.trace_inverse_product(A0, A1, B, phi)) == pytest.approx(ref, rel=1e-8)
+    slack = _quadrature_mass_error(phi, w) / (A0 * A1)  # see test_mp_traces_match_quadrature
+    assert float(S.trace_inverse_product(A0, A1, B, phi)) == pytest.approx(
+        ref, rel=1e-8, abs=5 * slack
+    )
     ref = float(np.sum(w * t / ((A0 + B * t) * (A1 + B * t) ** 2)))
     assert float(S.trace_t_inverse_product_squared(A0, A1, B, phi)) == pytest.approx(
         ref, rel=1e-8, abs=1e-14
