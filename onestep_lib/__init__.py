@@ -12,6 +12,18 @@ from .validation import ConvergenceError
 
 __version__ = "0.1.0"
 
+_SUBMODULES = ("theory", "simulation", "spectra", "plotting", "widgets")
+
+
+def __getattr__(name: str):
+    """``onestep_lib.theory`` etc. without importing them (and torch) at ``import onestep_lib``."""
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'onestep_lib' has no attribute {name!r}")
+
+
 __all__ = [
     "Activation",
     "ConvergenceError",
@@ -22,4 +34,5 @@ __all__ = [
     "spike",
     "spike_parameters",
     "validation",
+    *_SUBMODULES,
 ]
