@@ -173,12 +173,19 @@ def summarise(rows: list[dict], *, out=sys.stdout) -> None:
         print("\nfailures: none", file=out)
 
 
-def main(n: int = 1000) -> list[dict]:
+def main(n: int = 1000, *, bulk_anisotropy: bool = False) -> list[dict]:
+    """Sweep ``n`` Latin-hypercube points plus the corners; with ``bulk_anisotropy`` the
+    anisotropic-bulk option of the solver is switched on for every point."""
     points = corners() + latin_hypercube(n)
+    if bulk_anisotropy:
+        points = [dict(pt, bulk_anisotropy=True) for pt in points]
+        print("bulk_anisotropy=True for every point")
     rows = [solve(pt) for pt in points]
     summarise(rows)
     return rows
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    # python benchmarks/sweep.py [N] [--bulk-anisotropy]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(args[0]) if args else 1000, bulk_anisotropy="--bulk-anisotropy" in sys.argv)
