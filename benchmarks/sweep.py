@@ -5,8 +5,10 @@ log-uniform where the range spans decades) plus the corners the issue names, sol
 ``theory.test_error`` at each, and prints the converged fraction, the failures with their
 ``ConvergenceError`` residual and hint, the worst iteration counts and the time per point.
 Every converged point must have finite, non-negative test and training errors.
-``OutsideValidatedDomainWarning`` (ReLU students with η̃ > 0) is silenced: the sweep tests the
-solver, not the surrogate's domain.
+``OutsideValidatedDomainWarning`` (non-odd students with η̃ > 0) and ``IsotropicBulkWarning``
+(strong steps on small batches) are silenced: the sweep tests the solver, not the surrogate's
+domain. ``--bulk NAME`` solves every point with ``bulk=NAME`` (``isotropic``, ``anisotropic``,
+``gradient``).
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ def solve(pt: dict) -> dict:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", theory.OutsideValidatedDomainWarning)
+            warnings.simplefilter("ignore", theory.IsotropicBulkWarning)
             r = theory.test_error(**pt)
         row.update(
             status="ok",
@@ -173,19 +176,22 @@ def summarise(rows: list[dict], *, out=sys.stdout) -> None:
         print("\nfailures: none", file=out)
 
 
-def main(n: int = 1000, *, bulk_anisotropy: bool = False) -> list[dict]:
-    """Sweep ``n`` Latin-hypercube points plus the corners; with ``bulk_anisotropy`` the
-    anisotropic-bulk option of the solver is switched on for every point."""
+def main(n: int = 1000, *, bulk: str = "isotropic") -> list[dict]:
+    """Sweep ``n`` Latin-hypercube points plus the corners, every point with ``bulk``."""
     points = corners() + latin_hypercube(n)
-    if bulk_anisotropy:
-        points = [dict(pt, bulk_anisotropy=True) for pt in points]
-        print("bulk_anisotropy=True for every point")
+    if bulk != "isotropic":
+        points = [dict(pt, bulk=bulk) for pt in points]
+        print(f"bulk={bulk!r} for every point")
     rows = [solve(pt) for pt in points]
     summarise(rows)
     return rows
 
 
 if __name__ == "__main__":
-    # python benchmarks/sweep.py [N] [--bulk-anisotropy]
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(int(args[0]) if args else 1000, bulk_anisotropy="--bulk-anisotropy" in sys.argv)
+    # python benchmarks/sweep.py [N] [--bulk NAME]   (--bulk-anisotropy: --bulk anisotropic)
+    argv = sys.argv[1:]
+    bulk = "anisotropic" if "--bulk-anisotropy" in argv else "isotropic"
+    if "--bulk" in argv:
+        bulk = argv[argv.index("--bulk") + 1]
+    args = [a for i, a in enumerate(argv) if not a.startswith("--") and argv[i - 1] != "--bulk"]
+    main(int(args[0]) if args else 1000, bulk=bulk)

@@ -10,6 +10,8 @@ from .activations import Activation, get_activation, hermite_coefficients
 from .spike import SpikeParameters, spike_parameters
 from .validation import ConvergenceError
 
+# The single source of the version: pyproject.toml reads it (dynamic version), CHANGELOG.md
+# and CITATION.cff name it (tests/test_package.py checks all three).
 __version__ = "0.1.0"
 
 _SUBMODULES = ("theory", "simulation", "spectra", "plotting", "widgets")

@@ -38,6 +38,8 @@ __all__ = [
     "gaussian_moments",
     "hermite_coefficients",
     "hermite_series",
+    "is_odd",
+    "ODD_TOLERANCE",
 ]
 
 ArrayFn = Callable[[Any], Any]
@@ -67,7 +69,6 @@ class Activation:
     torch_fn: ArrayFn | None = field(default=None, repr=False)
     torch_derivative: ArrayFn | None = field(default=None, repr=False)
     kinks: tuple[float, ...] = ()
-    odd: bool = False
 
     def __call__(self, x: Any) -> Any:
         return self.fn(x)
@@ -108,7 +109,6 @@ for _act in (
         lambda x: 1.0 / np.cosh(x) ** 2,
         lambda x: _torch().tanh(x),
         lambda x: 1.0 - _torch().tanh(x) ** 2,
-        odd=True,
     ),
     Activation(
         "relu",
@@ -124,7 +124,6 @@ for _act in (
         lambda x: 2.0 / math.sqrt(math.pi) * np.exp(-np.square(x)),
         lambda x: _torch().erf(x),
         lambda x: 2.0 / math.sqrt(math.pi) * _torch().exp(-x * x),
-        odd=True,
     ),
     Activation(
         "sin",
@@ -132,11 +131,10 @@ for _act in (
         np.cos,
         lambda x: _torch().sin(x),
         lambda x: _torch().cos(x),
-        odd=True,
     ),
-    Activation("linear", lambda x: 1.0 * x, lambda x: 0.0 * x + 1.0, odd=True),
+    Activation("linear", lambda x: 1.0 * x, lambda x: 0.0 * x + 1.0),
     Activation("he2", lambda x: x * x - 1.0, lambda x: 2.0 * x),
-    Activation("he3", lambda x: x * x * x - 3.0 * x, lambda x: 3.0 * x * x - 3.0, odd=True),
+    Activation("he3", lambda x: x * x * x - 3.0 * x, lambda x: 3.0 * x * x - 3.0),
 ):
     ACTIVATIONS[_act.name] = _act
 
@@ -296,6 +294,27 @@ def _cached_coefficients(act: Activation) -> HermiteCoefficients:
 def hermite_coefficients(activation: str | Activation) -> HermiteCoefficients:
     """The Gaussian statistics ``mu0, mu1, mu_star, …`` of an activation (cached)."""
     return _cached_coefficients(get_activation(activation))
+
+
+#: Relative tolerance under which ``E[σ]`` and ``E[σ'']`` count as zero (see :func:`is_odd`).
+ODD_TOLERANCE = 1e-10
+
+
+def is_odd(activation: str | Activation) -> bool:
+    """Whether the student is *odd in the sense the theory uses*: ``E[σ(z)] = 0`` and
+    ``E[σ''(z)] = 0`` for ``z ~ N(0, 1)``, up to :data:`ODD_TOLERANCE` relative to ``√E[σ²]``.
+
+    These two moments are what decide whether the giant step keeps the isotropic bulk
+    (a centred network output at initialisation and no row contraction); the library uses
+    this one definition everywhere. Every odd function qualifies, and so does any σ whose
+    even part has zero Gaussian mean and zero mean second derivative.
+
+    >>> is_odd("tanh"), is_odd("relu")
+    (True, False)
+    """
+    hs = hermite_coefficients(activation)
+    scale = math.sqrt(max(hs.second_moment, 0.0)) or 1.0
+    return abs(hs.mu0) <= ODD_TOLERANCE * scale and abs(hs.mu2nd) <= ODD_TOLERANCE * scale
 
 
 def hermite_series(activation: str | Activation, degree: int = 8) -> np.ndarray:

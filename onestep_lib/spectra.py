@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_finite_array, check_int, check_real, check_seed
+from .validation import check_finite_array, check_int, check_real
 
 __all__ = [
     "mp_edges",
@@ -55,11 +55,6 @@ __all__ = [
     "trace_t2_inverse_squared",
     "trace_inverse_product",
     "trace_t_inverse_product_squared",
-    "SpectralTraces",
-    "AsymptoticSpectrum",
-    "AnisotropicSpectrum",
-    "FiniteSpectrum",
-    "sample_first_layer",
     "OutlierPrediction",
     "spiked_outlier",
     "one_step_outlier",
@@ -256,203 +251,6 @@ def trace_t_inverse_product_squared(A0, A1, B, width_ratio: float):
 
 
 # --------------------------------------------------------------------------------------
-# The spectral sums the self-consistent equations need
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpectralTraces:
-    """Sums ``(1/d) Σ_{j=1}^{p} f_j / S_j^k`` with ``S_j = a + b D_j`` (THEORY.md §5).
-
-    Names: ``inv = Σ1/S``, ``d_inv = ΣD/S``, ``f_inv = ΣF/S``, ``h_inv = ΣH/S``,
-    ``inv2 = Σ1/S²``, ``d_inv2 = ΣD/S²``, ``dd_inv2 = ΣD²/S²``, ``f_inv2 = ΣF/S²``,
-    ``df_inv2 = ΣDF/S²``, ``h_inv2 = ΣH/S²``, ``dh_inv2 = ΣDH/S²``; all normalised by ``d``
-    (the mean over the p eigenvalues times φ). The cross weights ``K_j = (u_jᵀWv)(u_jᵀWζ)``
-    (``k_inv = ΣK/S``, ``k_inv2 = ΣK/S²``, ``dk_inv2 = ΣDK/S²``) vanish as ``d → ∞`` for the
-    isotropic bulk and are only filled by :class:`AnisotropicSpectrum`.
-    """
-
-    inv: float
-    d_inv: float
-    f_inv: float
-    h_inv: float
-    inv2: float
-    d_inv2: float
-    dd_inv2: float
-    f_inv2: float
-    df_inv2: float
-    h_inv2: float
-    dh_inv2: float
-    k_inv: float = 0.0
-    k_inv2: float = 0.0
-    dk_inv2: float = 0.0
-
-
-class AsymptoticSpectrum:
-    """``d → ∞``: ``D = c t``, ``t ~ MP(φ)``, ``F → c``, ``H → D`` (THEORY.md §6); closed forms."""
-
-    def __init__(self, *, c: float, width_ratio: float):
-        self.c = check_real("c", c, low=0.0, low_open=True)
-        self.width_ratio = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
-
-    def traces(self, a: float, b: float) -> SpectralTraces:
-        """All sums for ``S = a + b D`` (``a > 0``, ``b ≥ 0``)."""
-        c, phi = self.c, self.width_ratio
-        A = check_real("a", a, low=0.0, low_open=True)
-        B = check_real("b", b, low=0.0) * c
-        G = float(_trace_inverse(A, B, phi))
-        U = G / (1.0 + phi * B * G)
-        den = 1.0 + phi * A * B * G * G
-        S2 = G * G * (1.0 + phi * B * G) / den
-        T1 = G * G / ((1.0 + phi * B * G) * den)
-        T2 = (T1 + phi * G * G) / (1.0 + phi * B * G) ** 2
-        return SpectralTraces(
-            inv=phi * G,
-            d_inv=phi * c * U,
-            f_inv=phi * c * G,
-            h_inv=phi * c * U,
-            inv2=phi * S2,
-            d_inv2=phi * c * T1,
-            dd_inv2=phi * c * c * T2,
-            f_inv2=phi * c * S2,
-            df_inv2=phi * c * c * T1,
-            h_inv2=phi * c * T1,
-            dh_inv2=phi * c * c * T2,
-        )
-
-
-class AnisotropicSpectrum(AsymptoticSpectrum):
-    """``d → ∞`` traces for a bulk whose columns along ``v̂`` and ``ζ̂`` are anisotropic.
-
-    ``a = Wv̂`` and ``z = Wζ̂`` have per-entry covariance ``[[Σ_aa, Σ_az], [Σ_az, Σ_zz]]/d``
-    (:func:`onestep_lib.spike.bulk_covariances`); the rest of ``W`` is isotropic with variance
-    ``c`` (MP). ``Ω = WΠWᵀ = Ω₀ + zzᵀ`` (Π removes v̂), the rank-one term leaves the ``D``-traces
-    unchanged, and Sherman–Morrison gives, with ``g = ⟨1/S⟩`` (the MP trace ``inv``),
-    ``Φ = Σ_zz g/(1 + bΣ_zz g)``, ``κ = Σ_az/Σ_zz``:
-
-        h_inv = Φ,   k_inv = κΦ,   f_inv = κ²Φ + (Σ_aa − Σ_az²/Σ_zz) g
-
-    (``a = κz + a_⊥`` with ``a_⊥`` independent of Ω). The ``1/S²`` sums are ``−∂_a`` and the
-    ``D/S²`` sums ``−∂_b`` of these. For ``Σ = (c, c, 0)`` this is :class:`AsymptoticSpectrum`.
-    """
-
-    def __init__(
-        self,
-        *,
-        c: float,
-        width_ratio: float,
-        sigma_aa: float,
-        sigma_zz: float,
-        sigma_az: float,
-    ):
-        super().__init__(c=c, width_ratio=width_ratio)
-        self.sigma_aa = check_real("sigma_aa", sigma_aa, low=0.0)
-        self.sigma_zz = check_real("sigma_zz", sigma_zz, low=0.0, low_open=True)
-        self.sigma_az = check_real("sigma_az", sigma_az)
-        # the conditional variance of a given z; ≥ 0 for a covariance (clipped for rounding)
-        self._kappa = self.sigma_az / self.sigma_zz
-        self._perp = max(self.sigma_aa - self.sigma_az**2 / self.sigma_zz, 0.0)
-
-    def traces(self, a: float, b: float) -> SpectralTraces:
-        t = super().traces(a, b)
-        b = float(b)
-        s, ka, sp = self.sigma_zz, self._kappa, self._perp
-        g = t.inv
-        den = 1.0 + b * s * g
-        phi_ = s * g / den
-        h2 = s * t.inv2 / (den * den)  # −∂_a Φ
-        dh2 = s * (t.d_inv2 + s * g * g) / (den * den)  # −∂_b Φ
-        return SpectralTraces(
-            inv=t.inv,
-            d_inv=t.d_inv,
-            f_inv=ka * ka * phi_ + sp * g,
-            h_inv=phi_,
-            inv2=t.inv2,
-            d_inv2=t.d_inv2,
-            dd_inv2=t.dd_inv2,
-            f_inv2=ka * ka * h2 + sp * t.inv2,
-            df_inv2=ka * ka * dh2 + sp * t.d_inv2,
-            h_inv2=h2,
-            dh_inv2=dh2,
-            k_inv=ka * phi_,
-            k_inv2=ka * h2,
-            dk_inv2=ka * dh2,
-        )
-
-
-def sample_first_layer(
-    *, d: int, width_ratio: float = 1.0, seed: int | np.random.Generator | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(W⁰, v, ζ)``: rows of ``W⁰ ∈ R^{p×d}`` uniform on the unit sphere, ``v`` and ``ζ ⊥ v``
-    random with ``‖v‖² = ‖ζ‖² = d``. ``p = round(φ d)``."""
-    d = check_int("d", d, low=2)
-    phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
-    p = int(round(phi * d))
-    if p < 1:
-        raise ValueError(
-            f"width_ratio={phi:g} gives p = round(width_ratio·d) = {p} neurons at d={d}; "
-            "width_ratio·d must be at least 0.5"
-        )
-    seed = check_seed("seed", seed)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    w0 = rng.standard_normal((p, d))
-    w0 /= np.linalg.norm(w0, axis=1, keepdims=True)
-    v = rng.standard_normal(d)
-    v *= math.sqrt(d) / np.linalg.norm(v)
-    z = rng.standard_normal(d)
-    z -= (z @ v) / d * v
-    z *= math.sqrt(d) / np.linalg.norm(z)
-    return w0, v, z
-
-
-class FiniteSpectrum:
-    """A sampled spectrum at dimension ``d``: eigenpairs ``(D_j, u_j)`` of ``Ω = W Π Wᵀ``,
-    ``W = √c W⁰``, weights ``F_j = (u_jᵀWv)²``, ``H_j = (u_jᵀWζ)²`` (THEORY.md §5).
-
-    Sums are over the ``p`` eigenvalues divided by ``d``.
-    """
-
-    def __init__(
-        self,
-        *,
-        c: float,
-        d: int,
-        width_ratio: float = 1.0,
-        seed: int | np.random.Generator | None = None,
-    ):
-        self.c = check_real("c", c, low=0.0, low_open=True)
-        self.d = check_int("d", d, low=2)
-        self.width_ratio = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
-        w0, v, zeta = sample_first_layer(d=self.d, width_ratio=self.width_ratio, seed=seed)
-        w = math.sqrt(self.c) * w0
-        wpi = w - np.outer(w @ v, v) / self.d  # W Π
-        omega = wpi @ wpi.T
-        D, U = np.linalg.eigh(omega)
-        self.D = np.maximum(D, 0.0)
-        self.F = (U.T @ (w @ v)) ** 2
-        self.H = (U.T @ (w @ zeta)) ** 2
-
-    def traces(self, a: float, b: float) -> SpectralTraces:
-        D, F, H = self.D, self.F, self.H
-        inv = 1.0 / (a + b * D)
-        inv2 = inv * inv
-        n = self.d
-        return SpectralTraces(
-            inv=inv.sum() / n,
-            d_inv=(D * inv).sum() / n,
-            f_inv=(F * inv).sum() / n,
-            h_inv=(H * inv).sum() / n,
-            inv2=inv2.sum() / n,
-            d_inv2=(D * inv2).sum() / n,
-            dd_inv2=(D * D * inv2).sum() / n,
-            f_inv2=(F * inv2).sum() / n,
-            df_inv2=(D * F * inv2).sum() / n,
-            h_inv2=(H * inv2).sum() / n,
-            dh_inv2=(D * H * inv2).sum() / n,
-        )
-
-
-# --------------------------------------------------------------------------------------
 # The outlier of a rank-one perturbed rectangular matrix (Benaych-Georges & Nadakuditi)
 # --------------------------------------------------------------------------------------
 
@@ -553,3 +351,35 @@ def one_step_outlier(
         "right_overlap": pred.right_overlap,
         "target_overlap": gamma**2 * pred.right_overlap,
     }
+
+
+# --------------------------------------------------------------------------------------
+# Names that moved to onestep_lib.theory.traces (deprecated here for one release)
+# --------------------------------------------------------------------------------------
+
+_MOVED = {
+    "SpectralTraces": "SpectralTraces",
+    "AsymptoticSpectrum": "IsotropicTraces",
+    "AnisotropicSpectrum": "AnisotropicTraces",
+    "FiniteSpectrum": "FiniteTraces",
+    "sample_first_layer": "sample_first_layer",
+}
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        import warnings
+
+        from .theory import traces
+
+        new = _MOVED[name]
+        warnings.warn(
+            f"onestep_lib.spectra.{name} is deprecated; use onestep_lib.theory.traces.{new}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        obj = getattr(traces, new)
+        if name == "FiniteSpectrum":
+            return obj.isotropic
+        return obj
+    raise AttributeError(f"module 'onestep_lib.spectra' has no attribute {name!r}")

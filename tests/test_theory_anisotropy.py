@@ -1,13 +1,14 @@
-"""The anisotropic one-step bulk (``bulk_anisotropy=True``, spike.bulk_covariances).
+"""The anisotropic one-step bulk (``bulk="anisotropic"``, spike.bulk_covariances).
 
 * reduction: Σ = (c, c, 0) gives the plain solver (1e-10);
 * the Sherman–Morrison (F, H, K) traces of ``AnisotropicSpectrum`` against a sampled W with
   that covariance structure (d = 600, 8 seeds; tolerance 3 standard errors + 1% of the scale,
   the finite-d bias measured at ≤ 1%);
 * theory vs network simulation for a ReLU student (η̃ = 3, α0 = 20, λ = 0.1, d = 600,
-  seeds 0 and 1). Tolerances from the measured seed spread σ at d = 1000 (4 seeds,
-  /work/briefs/relu/sims.json) scaled by √(1000/600): ``2σ/√2 + 3%`` of the mean. The
-  isotropic-bulk theory is outside that band for ReLU/ReLU (so the test can fail).
+  seeds 0 and 1). Tolerances from the measured seed spread σ at d = 1000 (4 seeds, the
+  simulations of the feature-learning chapter's ReLU section) scaled by √(1000/600):
+  ``2σ/√2 + 3%`` of the mean. The isotropic-bulk theory is outside that band for ReLU/ReLU
+  (so the test can fail).
 """
 
 import math
@@ -17,10 +18,11 @@ import numpy as np
 import pytest
 
 from onestep_lib import simulation
-from onestep_lib.spectra import AnisotropicSpectrum, AsymptoticSpectrum
+from onestep_lib import theory as srf
 from onestep_lib.spike import BulkCovariances, bulk_covariances, spike_parameters
-from onestep_lib.theory import srf
-from onestep_lib.theory.srf import OutsideValidatedDomainWarning
+from onestep_lib.theory import OutsideValidatedDomainWarning
+from onestep_lib.theory.traces import AnisotropicTraces as AnisotropicSpectrum
+from onestep_lib.theory.traces import IsotropicTraces as AsymptoticSpectrum
 
 RELU = dict(student="relu", eta=3.0, alpha0=20.0, lam=0.1)
 ALPHAS = [1.0, 3.0]
@@ -119,7 +121,7 @@ def test_anisotropic_theory_matches_relu_network(relu_sims, teacher):
     net = relu_sims[teacher]
     with warnings.catch_warnings():
         warnings.simplefilter("error", OutsideValidatedDomainWarning)  # not emitted for ReLU
-        th = srf.learning_curve(alphas=ALPHAS, teacher=teacher, bulk_anisotropy=True, **RELU)
+        th = srf.learning_curve(alphas=ALPHAS, teacher=teacher, bulk="anisotropic", **RELU)
     band = _band(teacher, net)
     assert np.all(np.abs(th.test_error - net) < band), (th.test_error, net, band)
     if teacher == "relu":
@@ -130,15 +132,20 @@ def test_anisotropic_theory_matches_relu_network(relu_sims, teacher):
 
 def test_bulk_anisotropy_options():
     kw = dict(student="relu", teacher="relu", eta=3.0, alpha0=20.0, alpha=1.0, lam=0.1)
+    # the deprecated keyword still works, and means bulk="anisotropic"
+    with pytest.warns(DeprecationWarning, match="bulk_anisotropy"):
+        old = srf.test_error(bulk_anisotropy=True, **kw)
+    assert old.bulk == "anisotropic"
+    assert old.test_error == srf.test_error(bulk="anisotropic", **kw).test_error
     with pytest.raises(ValueError, match="asymptotic"):
-        srf.test_error(spectrum="finite", d=50, seed=0, bulk_anisotropy=True, **kw)
+        srf.test_error(spectrum="finite", d=50, seed=0, bulk="anisotropic", **kw)
     with pytest.raises(ValueError, match="student_mean_correction"):
-        srf.test_error(student_mean_correction=False, bulk_anisotropy=True, **kw)
+        srf.test_error(student_mean_correction=False, bulk="anisotropic", **kw)
     with pytest.raises(ValueError):
         srf.test_error(bulk_anisotropy="yes", **kw)
-    # other non-odd students still warn; optimal_lambda passes the option through
+    # only the isotropic bulk warns for a non-odd student; optimal_lambda passes bulk through
     with pytest.warns(OutsideValidatedDomainWarning):
-        srf.test_error(**{**kw, "student": "he2"}, bulk_anisotropy=True)
+        srf.test_error(**{**kw, "student": "he2"})
     lam, res = srf.optimal_lambda(**{k: v for k, v in kw.items() if k != "lam"},
-                                  bulk_anisotropy=True)
-    assert res.test_error == srf.test_error(**{**kw, "lam": lam}, bulk_anisotropy=True).test_error
+                                  bulk="anisotropic")
+    assert res.test_error == srf.test_error(**{**kw, "lam": lam}, bulk="anisotropic").test_error

@@ -62,7 +62,7 @@ def test_degenerate_inputs_finite(kw, phi, lam):
 def test_eta_zero_with_alpha0_is_rf():
     a = theory.test_error(student="relu", teacher="tanh", eta=0.0, alpha0=4.0, alpha=1.3, lam=0.05)
     b = theory.rf_test_error(student="relu", teacher="tanh", alpha=1.3, lam=0.05)
-    assert a.test_error == pytest.approx(b, rel=1e-10)
+    assert a.test_error == pytest.approx(b.test_error, rel=1e-10)
 
 
 def test_errors_and_warnings():

@@ -1,24 +1,36 @@
 """Exact asymptotics of the one-step network (numpy/scipy only; never imports torch).
 
+Public functions:
+
+* :func:`test_error`, :func:`learning_curve`, :func:`learned_function`, :func:`optimal_lambda`
+  — the self-consistent equations of the one-step network (``bulk="isotropic"``, the
+  published spiked random-features model; ``"anisotropic"``; ``"gradient"``, the true bulk of
+  the step), ``spectrum="asymptotic"`` or ``"finite"``, any width ratio;
 * :func:`rf_test_error` — random-features ridge regression in closed form (kernel regime);
-* :func:`test_error`, :func:`learning_curve` — the self-consistent equations of THEORY.md §5
-  (``spectrum="asymptotic"`` or ``"finite"``), any width ratio;
-* :func:`spike_parameters` — (c, r, γ) of the sRF surrogate (from ``onestep_lib.spike``).
+* :func:`spike_parameters` — ``(c, r, γ)`` of the spike (from :mod:`onestep_lib.spike`).
+
+Rooms (one job each): ``results`` (result objects), ``traces`` (spectral traces of each bulk),
+``bulk`` (the true bulk of the gradient step), ``equations`` (κ-coefficients, the V-map, the
+closing solves), ``solver`` (a positive fixed-point solver), ``api`` (the functions above),
+``rf`` (the kernel regime).
 """
 
 from ..spike import SpikeParameters, spike_parameters
-from .rf import RFResult, rf_test_error
-from .srf import (
-    LearningCurve,
+from .api import (
+    BULKS,
+    IsotropicBulkWarning,
     OutsideValidatedDomainWarning,
-    TheoryResult,
     learned_function,
     learning_curve,
     optimal_lambda,
     test_error,
 )
+from .results import LearningCurve, RFResult, TheoryResult
+from .rf import rf_test_error
 
 __all__ = [
+    "BULKS",
+    "IsotropicBulkWarning",
     "LearningCurve",
     "OutsideValidatedDomainWarning",
     "RFResult",

@@ -33,11 +33,11 @@ All traces are the closed forms of :mod:`onestep_lib.spectra`.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import warnings
 
 from scipy.optimize import brentq
 
-from ..activations import Activation, get_activation, hermite_coefficients
+from ..activations import ODD_TOLERANCE, Activation, get_activation, hermite_coefficients
 from ..spectra import (
     trace_inverse,
     trace_inverse_squared,
@@ -47,37 +47,9 @@ from ..spectra import (
     trace_t_inverse_squared,
 )
 from ..validation import check_bool, check_real
+from .results import RFResult
 
-__all__ = ["RFResult", "rf_test_error"]
-
-#: |μ0| below this counts as an odd student (no constant in the readout).
-_ZERO_MEAN = 1e-10
-
-
-@dataclass(frozen=True)
-class RFResult:
-    """Closed-form random-features ridge regression (see module docstring)."""
-
-    test_error: float
-    train_error: float
-    bias: float
-    variance: float
-    effective_noise: float
-    effective_lambda: float
-    df2: float
-
-    def as_dict(self) -> dict[str, float]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return (
-            f"RFResult(test_error={self.test_error:.6g}, train_error={self.train_error:.6g}, "
-            f"bias={self.bias:.4g}, variance={self.variance:.4g})"
-        )
-
-    def __float__(self) -> float:
-        return self.test_error
-
+__all__ = ["rf_test_error"]
 
 def _traces_e(mu_star2: float, mu1sq: float, kappa: float, phi: float):
     """``⟨e/(e+κ)⟩``, ``⟨e²/(e+κ)²⟩`` with ``e = μ*² + μ1² s``, written as sums of positives."""
@@ -101,16 +73,35 @@ def rf_test_error(
     lam: float,
     width_ratio: float = 1.0,
     noise: float = 0.0,
-    full: bool = False,
-) -> float | RFResult:
+    full: bool | None = None,
+) -> RFResult:
     """Test error of random-features ridge regression, ``d → ∞`` (module docstring).
 
-    Parameters: ``alpha = n/d > 0``, ``lam = λ > 0``, ``width_ratio = φ = p/d > 0``,
-    ``noise = Δ ≥ 0`` (label-noise variance of the readout samples). Returns ``ε_g`` (a float),
-    or an :class:`RFResult` with the training error and the decomposition when ``full=True``.
+    Parameters
+    ----------
+    student, teacher : str or Activation
+        Activations of the network and of the target.
+    alpha : float > 0
+        ``n/d``, samples of the readout per input dimension.
+    lam : float > 0
+        Ridge penalty ``λ``.
+    width_ratio : float > 0
+        ``φ = p/d``.
+    noise : float ≥ 0
+        Label-noise variance ``Δ`` of the readout samples.
+    full : bool, optional
+        Deprecated and ignored: the result object always carries the decomposition.
 
-    >>> round(rf_test_error(student="tanh", teacher="tanh", alpha=2.0, lam=0.1), 4)
-    0.1866
+    Returns
+    -------
+    RFResult
+        ``test_error`` (``float(result)`` gives it), training error, bias, variance, ``κ``.
+
+    Examples
+    --------
+    >>> r = rf_test_error(student="tanh", teacher="tanh", alpha=2.0, lam=0.1)
+    >>> round(r.test_error, 4), round(float(r), 4)
+    (0.1866, 0.1866)
     """
     stu = get_activation(student, name="student")
     tea = get_activation(teacher, name="teacher")
@@ -118,7 +109,14 @@ def rf_test_error(
     lam = check_real("lam", lam, low=0.0, low_open=True)
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     noise = check_real("noise", noise, low=0.0)
-    full = check_bool("full", full)
+    if full is not None:
+        check_bool("full", full)
+        warnings.warn(
+            "rf_test_error(full=...) is deprecated: it always returns an RFResult "
+            "(use .test_error or float() for the number)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     hs, ht = hermite_coefficients(stu), hermite_coefficients(tea)
 
     mu1sq = hs.mu1**2
@@ -139,7 +137,7 @@ def rf_test_error(
     df2 = ratio * e2
     explained = mu1sq * phi * float(trace_t_inverse(mu_star2, mu1sq, phi))
     sigma2 = ht.mu1**2 * max(1.0 - explained, 0.0) + teacher_nonlinear + noise
-    if abs(hs.mu0) < _ZERO_MEAN:
+    if abs(hs.mu0) <= ODD_TOLERANCE * math.sqrt(hs.second_moment):
         # odd student: the features have mean 0 and cannot fit the constant μ0*; by the
         # rotation invariance of the design in sample space it acts as label noise of variance
         # μ0*² on the estimator and stays in the test error
@@ -149,7 +147,20 @@ def rf_test_error(
     variance = sigma2 * df2 / (1.0 - df2)
     test = bias + variance + sigma2 - noise
     train = (lam_n / kappa) ** 2 * (bias + variance + sigma2)
-    res = RFResult(test, train, bias, variance, sigma2, kappa, df2)
     if not math.isfinite(test):  # pragma: no cover - guarded by construction
         raise FloatingPointError(f"rf_test_error produced {test} for alpha={alpha}, lam={lam}")
-    return res if full else test
+    return RFResult(
+        test,
+        train,
+        bias,
+        variance,
+        sigma2,
+        kappa,
+        df2,
+        student=stu.name,
+        teacher=tea.name,
+        alpha=alpha,
+        lam=lam,
+        noise=noise,
+        width_ratio=phi,
+    )
