@@ -2,7 +2,7 @@
 
 Point: student = teacher = tanh, η̃ = 1, α0 = α = 2, λ = 0.1, d = p = 2000, 5000 test samples
 (n0 = n = 4000), one seed. The reference is a straightforward float64 numpy implementation of
-the same protocol (THEORY.md §2): whole arrays, the step as two matrix products, the ridge
+the same protocol (book/notation.ipynb): whole arrays, the step as two matrix products, the ridge
 solved in the primal (p×p) with ``numpy.linalg.solve``. Both are timed in the same run,
 interleaved (one warm-up round, then ``--repeat`` rounds), because the machine's load may
 vary: the table prints the best time, best/best-of-numpy and the median of the per-round
@@ -91,7 +91,7 @@ def main() -> None:
         def run(device=device, dtype=dtype, be=be):
             r = simulation.test_error(**point, device=device, dtype=dtype)
             be.synchronize()
-            return r.mean
+            return r.test_error
 
         runs[(f"onestep_lib ({be.name})", device, dtype)] = run
     # interleaved repetitions (the first is a warm-up): the machine's load is shared

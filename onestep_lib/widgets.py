@@ -26,6 +26,7 @@ import numpy as np
 
 from . import plotting, validation
 from .activations import ACTIVATIONS, get_activation
+from .theory.api import BULKS
 from .validation import ConvergenceError
 
 __all__ = [
@@ -43,7 +44,8 @@ __all__ = [
     "explorer",
 ]
 
-#: The default parameters are the reference case of THEORY.md §7 (tanh student, sin teacher).
+#: The default parameters are the reference case of the feature-learning chapter (tanh
+#: student, sin teacher, the published case), with the published isotropic bulk.
 DEFAULTS: dict[str, Any] = {
     "student": "tanh",
     "teacher": "sin",
@@ -55,7 +57,10 @@ DEFAULTS: dict[str, Any] = {
     "alpha_min": 0.2,
     "alpha_max": 3.0,
     "n_alpha": 30,
+    "bulk": "isotropic",
+    "bayes": True,
 }
+
 
 #: Sizes of the quick simulation behind the "Simulate" button (seconds on a laptop CPU).
 SIMULATION_DEFAULTS: dict[str, Any] = {"d": 200, "seeds": 2, "n_points": 5, "model": "network"}
@@ -70,6 +75,8 @@ _LABELS = {
     "noise": r"noise $\Delta$",
     "width_ratio": r"$p/d$",
     "alpha": r"$\alpha$ range",
+    "bulk": "bulk",
+    "bayes": "Bayes-optimal baseline",
 }
 
 
@@ -95,6 +102,8 @@ def check_parameters(**params: Any) -> dict[str, Any]:
     p["alpha_max"] = validation.check_real("alpha_max", p["alpha_max"], low=p["alpha_min"],
                                            low_open=True)
     p["n_alpha"] = validation.check_int("n_alpha", p["n_alpha"], low=2, high=1000)
+    p["bulk"] = validation.check_option("bulk", p["bulk"], BULKS)
+    p["bayes"] = validation.check_flag("bayes", p["bayes"])
     return p
 
 
@@ -122,10 +131,12 @@ class Curves:
     params: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     notes: str = ""
+    bayes: np.ndarray | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"alpha": self.alpha, "theory": self.theory, "rf": self.rf,
-                "params": dict(self.params), "message": self.message, "notes": self.notes}
+                "bayes": self.bayes, "params": dict(self.params), "message": self.message,
+                "notes": self.notes}
 
 
 @dataclass
@@ -143,7 +154,7 @@ class SimulationPoints:
 def _theory_curve(p: dict[str, Any], alphas: np.ndarray) -> np.ndarray:
     from . import theory
 
-    result = theory.learning_curve(alphas=alphas, **_model_keywords(p))
+    result = theory.learning_curve(alphas=alphas, bulk=p["bulk"], **_model_keywords(p))
     return np.asarray(result.test_error, dtype=float)
 
 
@@ -151,13 +162,16 @@ def _rf_curve(p: dict[str, Any], alphas: np.ndarray) -> np.ndarray:
     from . import theory
 
     kw = {k: p[k] for k in ("student", "teacher", "lam", "width_ratio", "noise")}
-    return np.array([float(_as_error(theory.rf_test_error(alpha=float(a), **kw)))
-                     for a in alphas])
+    return np.array([theory.rf_test_error(alpha=float(a), **kw).test_error for a in alphas])
 
 
-def _as_error(value: Any) -> float:
-    """``rf_test_error`` may return a float or a result object with ``test_error``."""
-    return float(getattr(value, "test_error", value))
+def _bayes_curve(p: dict[str, Any], alphas: np.ndarray) -> np.ndarray:
+    """Bayes-optimal error with the same total number of samples, ``(α0 + α) d``."""
+    from . import theory
+
+    res = theory.bayes_optimal_error(teacher=p["teacher"], alpha=p["alpha0"] + alphas,
+                                     noise=p["noise"])
+    return np.asarray(res.test_error, dtype=float)
 
 
 def compute_curves(**params: Any) -> Curves:
@@ -191,8 +205,15 @@ def compute_curves(**params: Any) -> Curves:
     except (ConvergenceError, ValueError, NotImplementedError) as exc:
         rf = np.full_like(alphas, np.nan)
         messages.append(f"No kernel-regime curve at these parameters: {exc}")
+    bayes = None
+    if p["bayes"]:
+        try:
+            bayes = _bayes_curve(p, alphas)
+        except (ConvergenceError, ValueError, NotImplementedError) as exc:
+            bayes = np.full_like(alphas, np.nan)
+            messages.append(f"No Bayes-optimal curve at these parameters: {exc}")
     return Curves(alpha=alphas, theory=th, rf=rf, params=p, message=" ".join(messages),
-                  notes=" ".join(notes))
+                  notes=" ".join(notes), bayes=bayes)
 
 
 def run_simulation(*, d: int = 200, seeds: int = 2, n_points: int = 5, model: str = "network",
@@ -213,15 +234,15 @@ def run_simulation(*, d: int = 200, seeds: int = 2, n_points: int = 5, model: st
     curve = simulation.learning_curve(alphas=alphas, d=d, seeds=seeds, model=model,
                                       progress=progress, **_model_keywords(p))
     return SimulationPoints(alpha=np.asarray(curve.alphas, dtype=float),
-                            mean=np.asarray(curve.mean, dtype=float),
-                            std=np.asarray(curve.std, dtype=float), d=d, seeds=seeds,
+                            mean=np.asarray(curve.test_error, dtype=float),
+                            std=np.asarray(curve.test_error_std, dtype=float), d=d, seeds=seeds,
                             model=model)
 
 
 def _title(p: dict[str, Any]) -> str:
     return (rf"{p['student']} student, {p['teacher']} teacher: "
             rf"$\tilde\eta={p['eta']:.3g}$, $\alpha_0={p['alpha0']:.3g}$, "
-            rf"$\lambda={p['lam']:.3g}$")
+            rf"$\lambda={p['lam']:.3g}$, {p.get('bulk', 'isotropic')} bulk")
 
 
 class FigureArtists:
@@ -233,12 +254,18 @@ class FigureArtists:
                                                    role="theory")
         (self.rf_line,) = plotting.theory_line(ax, [], [], label="kernel regime (RF, theory)",
                                                role="rf", linestyle="--")
+        (self.bayes_line,) = plotting.theory_line(
+            ax, [], [], label="Bayes-optimal, same n0 + n samples", role="teacher",
+            linestyle=":")
         self.points = None
         plotting.finish(ax, xlabel=r"$\alpha = n/d$", ylabel=r"test error $\varepsilon_g$")
 
     def set_curves(self, curves: Curves) -> None:
         self.theory_line.set_data(curves.alpha, curves.theory)
         self.rf_line.set_data(curves.alpha, curves.rf)
+        bayes = curves.bayes if curves.bayes is not None else []
+        self.bayes_line.set_data(curves.alpha[: len(bayes)], bayes)
+        self.bayes_line.set_visible(curves.bayes is not None)
         self.ax.set_title(_title(curves.params), fontsize=10)
         self._rescale()
 
@@ -358,6 +385,12 @@ class Explorer:
                                         max=max(10.0, p["alpha_max"]), step=0.05,
                                         description="α range", readout_format=".2f",
                                         **common),
+            "bayes": w.Checkbox(value=p["bayes"], description="Bayes-optimal baseline",
+                                indent=False),
+            "bulk": w.Dropdown(options=list(BULKS), value=p["bulk"], description="theory bulk",
+                               tooltip="isotropic: the published sRF; gradient: the true bulk "
+                                       "of the step (right where η̃²/α0 is large)",
+                               style=style, layout=layout),
         }
         self.button = w.Button(description="Simulate", icon="play",
                                tooltip=f"quick simulation at d={self.sim_options['d']}, "
@@ -387,7 +420,7 @@ class Explorer:
             w.VBox([c["student"], c["teacher"], c["eta"], c["alpha0"]]),
             w.VBox([c["lam"], c["noise"], c["width_ratio"], c["alpha"]]),
         ])
-        actions = w.HBox([self.model, self.button])
+        actions = w.HBox([c["bulk"], c["bayes"], self.model, self.button])
         self.widget = w.VBox([columns, actions, self.progress_output, self.output, self.status])
         self.redraw()
 
@@ -401,7 +434,8 @@ class Explorer:
                 "eta": float(c["eta"].value), "alpha0": float(c["alpha0"].value),
                 "lam": float(c["lam"].value), "noise": float(c["noise"].value),
                 "width_ratio": float(c["width_ratio"].value), "alpha_min": float(lo),
-                "alpha_max": float(hi), "n_alpha": self.n_alpha}
+                "alpha_max": float(hi), "n_alpha": self.n_alpha, "bulk": c["bulk"].value,
+                "bayes": bool(c["bayes"].value)}
 
     def set(self, **params: Any) -> Explorer:
         """Change controls programmatically (keys of :data:`DEFAULTS`), redrawing once."""
@@ -443,7 +477,10 @@ class Explorer:
         else:
             i = len(curves.alpha) - 1
             text = (f"At α = {curves.alpha[i]:.3g}: ε<sub>g</sub> = {curves.theory[i]:.4g} after "
-                    f"the giant step, {curves.rf[i]:.4g} in the kernel regime.")
+                    f"the giant step, {curves.rf[i]:.4g} in the kernel regime")
+            if curves.bayes is not None:
+                text += f", {curves.bayes[i]:.4g} for the Bayes-optimal estimator"
+            text += "."
             if curves.notes:
                 text += (' <span style="color:#b35900">Note: '
                          f"{html.escape(curves.notes)}</span>")

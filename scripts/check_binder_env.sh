@@ -61,6 +61,15 @@ packages=$(python -m pip list --format=freeze | wc -l)
 echo "Binder environment: $packages packages, site-packages $site_size (venv $venv_size)," \
      "installed in ${install_s} s"
 
+echo "== the library's tests that need no torch (theory, spectra, numpy simulations), none skipped =="
+python -m pytest -p no:cacheprovider -q -rs tests/test_theory_*.py tests/test_spectra.py \
+  tests/test_spike.py tests/test_activations.py tests/test_simulation_numpy.py tests/test_steps.py \
+  onestep_lib/theory onestep_lib/spectra.py onestep_lib/spike.py | tee /tmp/binder-tests.log
+if grep -q "skipped" /tmp/binder-tests.log; then
+  echo "FAIL: tests were skipped in the environment without torch" >&2
+  exit 1
+fi
+
 echo "== every notebook of the book (nbval), in the Binder environment =="
 start=$(date +%s)
 python -m pytest --nbval-lax book/ -p no:cacheprovider

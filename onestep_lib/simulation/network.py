@@ -1,5 +1,5 @@
-"""The two-layer network of THEORY.md §1–4: initialisation, the giant step, the three
-feature maps and the ridge readout.
+"""The two-layer network (the course's notation chapter, book/notation.ipynb): initialisation,
+the giant step, the three feature maps and the ridge readout.
 
 Shapes: ``d`` inputs, ``p`` neurons, a chunk of ``m`` samples. Arrays are those of the run's
 :class:`~onestep_lib.simulation.backend.Backend` (torch tensors or numpy arrays).
@@ -8,7 +8,9 @@ Shapes: ``d`` inputs, ``p`` neurons, a chunk of ``m`` samples. Arrays are those 
   sphere, ``a⁰ = 1_p/√p`` (so ``f⁰(x) = (1/p) Σ_i σ(⟨w_i⁰, x⟩)``).
 * One giant step (``η = η̃ p``, square loss over ``n0`` fresh samples):
   ``W¹ = W⁰ + (η̃/n0) Mᵀ X0`` with ``M = σ'(X0 W⁰ᵀ) ⊙ (e 1_pᵀ)``, ``e = y − f⁰(X0)``
-  (row by row, ``w_i¹ = w_i⁰ + (η̃/n0) Σ_μ e_μ σ'(⟨w_i⁰, x_μ⟩) x_μ``).
+  (row by row, ``w_i¹ = w_i⁰ + (η̃/n0) Σ_μ e_μ σ'(⟨w_i⁰, x_μ⟩) x_μ``). Step ``t`` of
+  several is the same map applied to ``W^{t−1}`` (with ``e = y − f(X0; W^{t−1}, a⁰)``,
+  the readout held at ``a⁰``).
 * Ridge readout on ``n`` fresh samples with features ``F = σ(X W¹ᵀ)/√p`` (``n×p``):
   ``â = argmin_a ‖y − F a‖² + λ‖a‖² = (FᵀF + λI)⁻¹ Fᵀy = Fᵀ(FFᵀ + λI)⁻¹ y``,
   solved through the smaller Gram matrix by a Cholesky factorisation.
@@ -57,9 +59,10 @@ def giant_step(
 ) -> Any:
     """The update ``G = W¹ − W⁰ = (η̃/n0) Σ_μ (σ'(W⁰x_μ) e_μ) x_μᵀ``, shape ``(p, d)``.
 
+    ``w0`` is the layer the step starts from (``W⁰``, or ``W^{t−1}`` for step ``t``);
     ``batches`` yields ``(X0, target, y)`` chunks of the ``n0`` step samples; per chunk
-    ``Z = X0 W⁰ᵀ`` (``m×p``), ``e = y − mean_i σ(Z_{·i})`` (the network at initialisation,
-    ``a⁰ = 1/√p``), and ``G += (σ'(Z) ⊙ e)ᵀ X0``.
+    ``Z = X0 W⁰ᵀ`` (``m×p``), ``e = y − mean_i σ(Z_{·i})`` (the network with the readout
+    at ``a⁰ = 1/√p``), and ``G += (σ'(Z) ⊙ e)ᵀ X0``.
     """
     sigma, dsigma = backend.activation(student), backend.derivative(student)
     p, d = w0.shape
@@ -105,7 +108,9 @@ class LayerFeatures:
 
 @dataclass(frozen=True)
 class EquivalentFeatures:
-    """Conditional Gaussian-equivalent features of the sRF (THEORY.md §4), ``m×p``:
+    """Conditional Gaussian-equivalent features of the sRF, ``m×p`` (the conditional
+    Gaussian equivalence of book/gaussian_universality.ipynb and
+    book/appendix_derivation.md, section 2):
 
     ``φ_i(x) = μ0(κ) + μ1(κ) √c ⟨w_i⁰, x⟩ + μ2(κ) ξ_i``,   ``κ = ⟨v, x⟩/√d``,
 
@@ -118,8 +123,8 @@ class EquivalentFeatures:
     sRF neuron sees ``√c ⟨w_i⁰, Πx⟩ + (r + √c⟨w_i⁰, v⟩/√d) κ`` and the small per-neuron
     shift of its κ-coefficient, expanded to first order, contributes ``μ1(κ) √c ⟨w_i⁰, v⟩κ/√d``
     (the κ-direction ``W⁰v`` that the theory's ``t`` and ``F_j = (u_jᵀ W v)²`` describe).
-    With ``project=True`` the term is ``μ1(κ)√c⟨w_i⁰, Πx⟩`` (THEORY.md §4 read literally),
-    which drops that direction.
+    With ``project=True`` the term is ``μ1(κ)√c⟨w_i⁰, Πx⟩`` (the equivalence read
+    literally), which drops that direction.
     """
 
     backend: Backend
