@@ -1,8 +1,9 @@
 """onestep_lib: two-layer networks after one giant gradient step.
 
 Theory (``onestep_lib.theory``, numpy/scipy) and simulation (``onestep_lib.simulation``,
-torch on GPU or CPU) share the low floor: activations, spectra, the spike parameters and the
-input validation. See THEORY.md for the notation.
+torch on GPU or CPU, or numpy) share the low floor: activations, spectra, the spike parameters
+and the input validation. The notation is that of the book's notation chapter
+(book/notation.ipynb); the API reference is book/api.md.
 """
 
 from . import activations, spike, validation

@@ -6,7 +6,8 @@ Gauss–Hermite rule; integrands with kinks or jumps (ReLU, its derivative) by a
 Gauss–Legendre rule on ``[-L, L]`` split at the kinks, so that ReLU moments are exact to
 ~1e-13 (a plain 19-node Gauss–Hermite rule is ~4% off on them).
 
-Notation (THEORY.md §3–4), for an activation σ:
+Notation (the notation chapter, book/notation.ipynb, and the appendix on Hermite expansions,
+book/appendix_hermite.md), for an activation σ:
 
 * ``mu0 = E[σ(z)]``, ``mu1 = E[z σ(z)] = E[σ'(z)]``, ``second_moment = E[σ(z)²]``,
 * ``mu_star = sqrt(E[σ²] − mu0² − mu1²)`` (the non-linear part of the classical Gaussian
@@ -61,6 +62,12 @@ class Activation:
     which works for functions written with arithmetic operators only). ``kinks`` lists the
     points where ``fn`` or ``derivative`` is not smooth (ReLU: ``(0.0,)``); the quadrature
     splits there.
+
+    Examples
+    --------
+    >>> cube = Activation("cube", lambda x: x**3, lambda x: 3 * x**2)
+    >>> cube(2.0), cube.derivative(2.0)
+    (8.0, 12.0)
     """
 
     name: str
@@ -94,7 +101,26 @@ ACTIVATIONS: dict[str, Activation] = {}
 
 
 def register_activation(activation: Activation) -> Activation:
-    """Add an activation to the registry so that it can be given by name."""
+    """Add an activation to the registry so that it can be given by name.
+
+    Parameters
+    ----------
+    activation : Activation
+        The activation; its ``name`` becomes the key (an existing entry is replaced).
+
+    Returns
+    -------
+    Activation
+        ``activation`` itself.
+
+    Examples
+    --------
+    >>> softsign = Activation("softsign_doc", lambda x: x / (1 + abs(x)),
+    ...                       lambda x: 1 / (1 + abs(x)) ** 2)
+    >>> register_activation(softsign) is get_activation("softsign_doc")
+    True
+    >>> del ACTIVATIONS["softsign_doc"]
+    """
     if not isinstance(activation, Activation):
         raise TypeError(f"activation must be an Activation, got {type(activation).__name__}")
     ACTIVATIONS[activation.name] = activation
@@ -142,9 +168,33 @@ for _act in (
 def get_activation(activation: str | Activation, *, name: str = "activation") -> Activation:
     """Return the :class:`~onestep_lib.activations.Activation` for a registered name.
 
-    An :class:`~onestep_lib.activations.Activation` object is returned as it is.
+    Parameters
+    ----------
+    activation : str or Activation
+        A registered name (case and surrounding spaces ignored), or an
+        :class:`~onestep_lib.activations.Activation`, returned as it is.
+    name : str
+        The parameter name used in error messages (``"student"``, ``"teacher"``).
 
-    ``name`` is the parameter name used in error messages (``"student"``, ``"teacher"``).
+    Returns
+    -------
+    Activation
+
+    Raises
+    ------
+    TypeError
+        Neither a string nor an Activation.
+    ValueError
+        A name that is not registered.
+
+    Examples
+    --------
+    >>> get_activation(" Tanh ").name
+    'tanh'
+    >>> get_activation("softplus", name="student")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: student must be one of [...], got 'softplus'
     """
     if isinstance(activation, Activation):
         return activation
@@ -179,11 +229,29 @@ def gaussian_nodes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nodes ``z`` and weights ``w`` with ``E[g(z)] ≈ Σ w g(z)`` over the last axis.
 
-    Without ``breakpoints`` this is a Gauss–Hermite rule (shape ``(order,)``). With
-    ``breakpoints`` of shape ``(..., K)`` (points where the integrand is not smooth) it is a
-    composite Gauss–Legendre rule on ``[-12, 12]`` split at those points, of shape
-    ``(..., (K+1)·order)``, exact to ~1e-13 for piecewise-smooth integrands of polynomial
-    growth.
+    Parameters
+    ----------
+    breakpoints : array_like, shape (..., K), optional
+        Points where the integrand is not smooth. Without them the rule is Gauss–Hermite;
+        with them, a composite Gauss–Legendre rule on ``[-12, 12]`` split at those points,
+        exact to ~1e-13 for piecewise-smooth integrands of polynomial growth.
+    order : int, optional
+        Nodes of the rule (per segment with ``breakpoints``); default 120 (Hermite) or 96
+        (Legendre).
+
+    Returns
+    -------
+    z, w : numpy.ndarray
+        Shape ``(order,)``, or ``(..., (K+1)·order)`` with ``breakpoints``.
+
+    Examples
+    --------
+    >>> z, w = gaussian_nodes(order=10)
+    >>> z.shape, round(float(w.sum()), 12), round(float(w @ z**2), 12)
+    ((10,), 1.0, 1.0)
+    >>> z, w = gaussian_nodes(np.array([0.0]))  # split at 0: 2 × 96 nodes
+    >>> z.shape, round(float(w @ (z > 0)), 12)
+    ((192,), 0.5)
     """
     if order is not None:
         order = check_int("order", order, low=1, high=100_000)
@@ -210,10 +278,21 @@ def gaussian_expectation(
 ) -> np.ndarray:
     """``E[integrand(z)]`` for ``z ~ N(0, 1)``, vectorised.
 
-    ``integrand`` receives nodes of shape ``(..., Q)`` (broadcast against ``breakpoints`` of
-    shape ``(..., K)`` when given) and returns values of the same shape; the result has the
-    leading shape ``(...)``.
+    Parameters
+    ----------
+    integrand : callable
+        Receives nodes of shape ``(..., Q)`` (broadcast against ``breakpoints`` of shape
+        ``(..., K)`` when given) and returns values of the same shape.
+    breakpoints, order
+        As in :func:`gaussian_nodes`.
 
+    Returns
+    -------
+    numpy.ndarray
+        The expectation, of the leading shape ``(...)`` (a 0-d array for a scalar).
+
+    Examples
+    --------
     >>> round(float(gaussian_expectation(lambda z: z**4)), 12)
     3.0
     """
@@ -228,8 +307,24 @@ def gaussian_moments(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """First moments of ``u = σ(shift + scale·z)``, ``z ~ N(0, 1)``, vectorised over ``shift``.
 
-    Returns ``(E[u], E[z u], E[u²])`` with the broadcast shape of ``shift`` and ``scale``.
-    ``scale = 0`` gives ``(σ(shift), 0, σ(shift)²)``.
+    Parameters
+    ----------
+    activation : str or Activation
+        σ.
+    shift, scale : float or array_like
+        Broadcast against each other (``scale ≥ 0``).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(E[u], E[z u], E[u²])`` with the broadcast shape of ``shift`` and ``scale``;
+        ``scale = 0`` gives ``(σ(shift), 0, σ(shift)²)``.
+
+    Examples
+    --------
+    >>> m0, m1, m2 = gaussian_moments("linear", shift=np.array([0.0, 1.0]), scale=2.0)
+    >>> m0.round(12).tolist(), m1.round(12).tolist(), m2.round(12).tolist()
+    ([0.0, 1.0], [2.0, 2.0], [4.0, 5.0])
     """
     act = get_activation(activation)
     shift = np.asarray(shift, dtype=float)
@@ -252,9 +347,20 @@ def gaussian_moments(
 class HermiteCoefficients:
     """Gaussian statistics of an activation σ (``z ~ N(0, 1)``).
 
-    Attributes: ``mu0 = E[σ]``, ``mu1 = E[zσ] = E[σ']``, ``second_moment = E[σ²]``,
-    ``mu_star = sqrt(E[σ²] − mu0² − mu1²)``, ``mu2nd = E[σ''] = E[(z²−1)σ]``,
-    ``s2 = Var(σ') = E[σ'²] − mu1²``.
+    Attributes
+    ----------
+    mu0 : float
+        ``E[σ]``.
+    mu1 : float
+        ``E[zσ] = E[σ']``.
+    second_moment : float
+        ``E[σ²]``.
+    mu_star : float
+        ``√(E[σ²] − mu0² − mu1²)``, the non-linear part.
+    mu2nd : float
+        ``E[σ''] = E[(z²−1)σ]``.
+    s2 : float
+        ``Var(σ') = E[σ'²] − mu1²``.
     """
 
     mu0: float
@@ -292,7 +398,23 @@ def _cached_coefficients(act: Activation) -> HermiteCoefficients:
 
 
 def hermite_coefficients(activation: str | Activation) -> HermiteCoefficients:
-    """The Gaussian statistics ``mu0, mu1, mu_star, …`` of an activation (cached)."""
+    """The Gaussian statistics ``mu0, mu1, mu_star, …`` of an activation (cached).
+
+    Parameters
+    ----------
+    activation : str or Activation
+        σ.
+
+    Returns
+    -------
+    HermiteCoefficients
+
+    Examples
+    --------
+    >>> h = hermite_coefficients("relu")
+    >>> round(h.mu1, 12), round(h.second_moment, 12), round(h.s2, 12)
+    (0.5, 0.5, 0.25)
+    """
     return _cached_coefficients(get_activation(activation))
 
 
@@ -309,6 +431,17 @@ def is_odd(activation: str | Activation) -> bool:
     this one definition everywhere. Every odd function qualifies, and so does any σ whose
     even part has zero Gaussian mean and zero mean second derivative.
 
+    Parameters
+    ----------
+    activation : str or Activation
+        σ.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
     >>> is_odd("tanh"), is_odd("relu")
     (True, False)
     """
@@ -321,6 +454,22 @@ def hermite_series(activation: str | Activation, degree: int = 8) -> np.ndarray:
     """Coefficients ``c_k = E[σ(z) He_k(z)]``, ``k = 0..degree`` (probabilists' Hermite).
 
     ``σ(z) = Σ_k c_k He_k(z) / k!`` in ``L²(N(0,1))``, and ``E[σ²] = Σ_k c_k² / k!``.
+
+    Parameters
+    ----------
+    activation : str or Activation
+        σ.
+    degree : int
+        Highest degree, 0 to 200.
+
+    Returns
+    -------
+    numpy.ndarray, shape (degree + 1,)
+
+    Examples
+    --------
+    >>> (hermite_series("he3", 4).round(10) + 0.0).tolist()
+    [0.0, 0.0, 0.0, 6.0, 0.0]
     """
     act = get_activation(activation)
     degree = check_int("degree", degree, low=0, high=200)

@@ -1,6 +1,9 @@
 """Marchenko–Pastur law, closed-form spectral traces and the outlier of the one-step layer.
 
-Notation (THEORY.md §5–6). ``W⁰ ∈ R^{p×d}`` has rows uniform on the unit sphere, ``φ = p/d``
+The appendix on Marchenko–Pastur averages (book/appendix_marchenko_pastur.md) derives what is
+here; the self-consistent equations use it through :mod:`onestep_lib.theory.traces`.
+
+Notation (book/notation.ipynb). ``W⁰ ∈ R^{p×d}`` has rows uniform on the unit sphere, ``φ = p/d``
 (``width_ratio``). The eigenvalues ``t`` of the ``p×p`` matrix ``W⁰ΠW⁰ᵀ`` follow, as
 ``d → ∞``, the Marchenko–Pastur law of ratio φ:
 
@@ -31,6 +34,13 @@ and, for two shifts ``S₀ = A₀ + Bt``, ``S₁ = A₁ + Bt`` (``Gᵢ = ⟨1/S�
 
 At ``B = 0`` these reduce to the moments ``1/A``, ``1/A²``, ``(1+φ)/A²`` … with no division
 by ``B``; at φ > 1 the atom is included (``G ≈ (1−1/φ)/A`` as ``A → 0``).
+
+Examples
+--------
+At φ = 1, ``⟨1/(1 + t)⟩`` is the golden ratio's inverse ``(√5 − 1)/2``:
+
+>>> round(float(trace_inverse(1.0, 1.0, 1.0)), 12)
+0.61803398875
 """
 
 from __future__ import annotations
@@ -67,7 +77,25 @@ __all__ = [
 
 
 def mp_edges(width_ratio: float, c: float = 1.0) -> tuple[float, float]:
-    """Edges ``c(1 ∓ √φ)²`` of the continuous part of ``c·MP(φ)``."""
+    """Edges ``c(1 ∓ √φ)²`` of the continuous part of ``c·MP(φ)``.
+
+    Parameters
+    ----------
+    width_ratio : float
+        φ = p/d > 0.
+    c : float
+        Scale c > 0 (the law of ``c t``).
+
+    Returns
+    -------
+    (float, float)
+        ``(t₋, t₊)``.
+
+    Examples
+    --------
+    >>> mp_edges(4.0), mp_edges(1.0, c=2.0)
+    ((1.0, 9.0), (0.0, 8.0))
+    """
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     c = check_real("c", c, low=0.0, low_open=True)
     s = math.sqrt(phi)
@@ -75,13 +103,48 @@ def mp_edges(width_ratio: float, c: float = 1.0) -> tuple[float, float]:
 
 
 def mp_atom(width_ratio: float) -> float:
-    """Mass ``max(0, 1 − 1/φ)`` of the atom at 0 (p > d: W⁰ΠW⁰ᵀ has rank ≤ d)."""
+    """Mass ``max(0, 1 − 1/φ)`` of the atom at 0 (p > d: W⁰ΠW⁰ᵀ has rank ≤ d).
+
+    Parameters
+    ----------
+    width_ratio : float
+        φ = p/d > 0.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> mp_atom(2.0), mp_atom(0.5)
+    (0.5, 0.0)
+    """
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     return max(0.0, 1.0 - 1.0 / phi)
 
 
 def mp_density(t: np.ndarray | float, width_ratio: float, c: float = 1.0) -> np.ndarray:
-    """Density of the continuous part of ``c·MP(φ)`` (integrates to ``1 − atom``)."""
+    """Density of the continuous part of ``c·MP(φ)`` (integrates to ``1 − atom``).
+
+    Parameters
+    ----------
+    t : float or array_like
+        Points (no NaN); 0 outside ``[t₋, t₊]``.
+    width_ratio : float
+        φ = p/d > 0.
+    c : float
+        Scale c > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        The density, the shape of ``t``.
+
+    Examples
+    --------
+    >>> mp_density([1.0, 5.0], 1.0).round(6).tolist()  # √(t(4 − t))/(2πt) at φ = 1
+    [0.275664, 0.0]
+    """
     lo, hi = mp_edges(width_ratio, c)
     t = np.asarray(t, dtype=float)
     if np.any(np.isnan(t)):
@@ -96,7 +159,27 @@ def mp_quadrature(width_ratio: float, c: float = 1.0, order: int = 200):
     """Nodes/weights of the continuous part of ``c·MP(φ)`` (for tests and plots).
 
     Substitution ``t = t₋ + (t₊ − t₋) sin²u`` makes the square-root edges smooth; Gauss–Legendre
-    in ``u ∈ [0, π/2]``. Returns ``(t, w)``; ``Σ w = 1 − atom``.
+    in ``u ∈ [0, π/2]``.
+
+    Parameters
+    ----------
+    width_ratio : float
+        φ = p/d > 0.
+    c : float
+        Scale c > 0.
+    order : int
+        Number of nodes, 1 to 100 000.
+
+    Returns
+    -------
+    t, w : numpy.ndarray, shape (order,)
+        Nodes and weights, ``Σ w = 1 − atom``.
+
+    Examples
+    --------
+    >>> t, w = mp_quadrature(0.5)
+    >>> round(float(w.sum()), 12), round(float(w @ t), 12), round(float(w @ t**2), 12)
+    (1.0, 1.0, 1.5)
     """
     lo, hi = mp_edges(width_ratio, c)
     order = check_int("order", order, low=1, high=100_000)
@@ -113,8 +196,29 @@ def mp_quadrature(width_ratio: float, c: float = 1.0, order: int = 200):
 def mp_stieltjes(z: complex | np.ndarray, width_ratio: float, c: float = 1.0) -> np.ndarray:
     """``g(z) = ∫ dMP_c(t)/(t − z)`` (atom included) for ``z`` off the support.
 
-    Solves ``φ c z g² + (z − c(1−φ)) g + 1 = 0`` (THEORY.md §6 with t → t/c) and picks the root
-    with ``Im g · Im z > 0`` (``g ~ −1/z`` at infinity on the real axis).
+    Solves ``φ c z g² + (z − c(1−φ)) g + 1 = 0`` (the Stieltjes transform of the appendix
+    book/appendix_marchenko_pastur.md, with t → t/c) and picks the root with
+    ``Im g · Im z > 0`` (``g ~ −1/z`` at infinity on the real axis).
+
+    Parameters
+    ----------
+    z : complex or array_like
+        Finite points off ``[t₋, t₊] ∪ {0}`` (a complex z may have any non-zero imaginary
+        part).
+    width_ratio : float
+        φ = p/d > 0.
+    c : float
+        Scale c > 0.
+
+    Returns
+    -------
+    numpy.ndarray of complex
+        ``g(z)``, the shape of ``z``.
+
+    Examples
+    --------
+    >>> round(float(mp_stieltjes(-1.0, 1.0).real), 12)  # = trace_inverse(1, 1, 1)
+    0.61803398875
     """
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     c = check_real("c", c, low=0.0, low_open=True)
@@ -192,40 +296,124 @@ def _trace_t_inverse_squared(A, B, phi, G):
 
 
 def trace_inverse(A, B, width_ratio: float):
-    """``G = ⟨1/(A + Bt)⟩``.
+    """``G = ⟨1/(A + Bt)⟩`` under MP(φ) (atom included).
 
     For ``A > 0, B ≥ 0`` (inside the solver) the stable root of ``φABG² + (A+B(1−φ))G − 1 = 0``;
     for ``A < −B t₊`` (real points right of the spectrum, for the outlier) the negative root.
-    Shifts on the spectrum (``−B t₊ ≤ A ≤ 0``), negative ``B`` or non-finite values raise
-    ``ValueError``.
+
+    Parameters
+    ----------
+    A : float or array_like
+        Shift, off the spectrum: ``A > 0``, or ``A < −B t₊``.
+    B : float or array_like
+        Slope ``B ≥ 0`` (broadcast against ``A``).
+    width_ratio : float
+        φ = p/d > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``G``, of the broadcast shape of ``A`` and ``B``.
+
+    Raises
+    ------
+    ValueError
+        Shifts on the spectrum (``−B t₊ ≤ A ≤ 0``), negative ``B`` or non-finite values.
+
+    Examples
+    --------
+    >>> float(trace_inverse(2.0, 0.0, 0.5))  # B = 0: 1/A
+    0.5
     """
     phi, B, A = _check_shifts(width_ratio, B, A=A)
     return _trace_inverse(A, B, phi)
 
 
 def trace_t_inverse(A, B, width_ratio: float, G=None):
-    """``⟨t/(A + Bt)⟩ = G/(1 + φBG)``."""
+    """``⟨t/(A + Bt)⟩ = G/(1 + φBG)``.
+
+    Parameters
+    ----------
+    A, B, width_ratio
+        As in :func:`trace_inverse`.
+    G : float or array_like, optional
+        ``trace_inverse(A, B, width_ratio)`` if already computed.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> round(float(trace_t_inverse(1.0, 1.0, 1.0)), 12)  # 1 − ⟨1/(1 + t)⟩
+    0.38196601125
+    """
     phi, B, A = _check_shifts(width_ratio, B, A=A)
     G = _trace_inverse(A, B, phi) if G is None else G
     return G / (1.0 + phi * B * G)
 
 
 def trace_inverse_squared(A, B, width_ratio: float, G=None):
-    """``⟨1/(A + Bt)²⟩ = G²(1 + φBG)/(1 + φABG²)``."""
+    """``⟨1/(A + Bt)²⟩ = G²(1 + φBG)/(1 + φABG²)``.
+
+    Parameters
+    ----------
+    A, B, width_ratio, G
+        As in :func:`trace_t_inverse`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> float(trace_inverse_squared(2.0, 0.0, 0.5))  # B = 0: 1/A²
+    0.25
+    """
     phi, B, A = _check_shifts(width_ratio, B, A=A)
     G = _trace_inverse(A, B, phi) if G is None else G
     return _trace_inverse_squared(A, B, phi, G)
 
 
 def trace_t_inverse_squared(A, B, width_ratio: float, G=None):
-    """``⟨t/(A + Bt)²⟩ = G²/((1 + φBG)(1 + φABG²))``."""
+    """``⟨t/(A + Bt)²⟩ = G²/((1 + φBG)(1 + φABG²))``.
+
+    Parameters
+    ----------
+    A, B, width_ratio, G
+        As in :func:`trace_t_inverse`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> float(trace_t_inverse_squared(1.0, 0.0, 0.5))  # B = 0: E[t]/A² = 1
+    1.0
+    """
     phi, B, A = _check_shifts(width_ratio, B, A=A)
     G = _trace_inverse(A, B, phi) if G is None else G
     return _trace_t_inverse_squared(A, B, phi, G)
 
 
 def trace_t2_inverse_squared(A, B, width_ratio: float, G=None):
-    """``⟨t²/(A + Bt)²⟩ = (⟨t/S²⟩ + φG²)/(1 + φBG)²``."""
+    """``⟨t²/(A + Bt)²⟩ = (⟨t/S²⟩ + φG²)/(1 + φBG)²``.
+
+    Parameters
+    ----------
+    A, B, width_ratio, G
+        As in :func:`trace_t_inverse`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> float(trace_t2_inverse_squared(1.0, 0.0, 0.5))  # B = 0: E[t²]/A² = 1 + φ
+    1.5
+    """
     phi, B, A = _check_shifts(width_ratio, B, A=A)
     G = _trace_inverse(A, B, phi) if G is None else G
     t1 = _trace_t_inverse_squared(A, B, phi, G)
@@ -233,14 +421,46 @@ def trace_t2_inverse_squared(A, B, width_ratio: float, G=None):
 
 
 def trace_inverse_product(A0, A1, B, width_ratio: float):
-    """``⟨1/((A₀ + Bt)(A₁ + Bt))⟩ = G₀G₁(1 + φBG₁)/(1 + φA₀BG₀G₁)`` (symmetric in A₀, A₁)."""
+    """``⟨1/((A₀ + Bt)(A₁ + Bt))⟩ = G₀G₁(1 + φBG₁)/(1 + φA₀BG₀G₁)`` (symmetric in A₀, A₁).
+
+    Parameters
+    ----------
+    A0, A1 : float or array_like
+        The two shifts, each as ``A`` of :func:`trace_inverse`.
+    B, width_ratio
+        As in :func:`trace_inverse`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> float(trace_inverse_product(1.0, 2.0, 0.0, 0.5))  # B = 0: 1/(A₀A₁)
+    0.5
+    """
     phi, B, A0, A1 = _check_shifts(width_ratio, B, A0=A0, A1=A1)
     G0, G1 = _trace_inverse(A0, B, phi), _trace_inverse(A1, B, phi)
     return G0 * G1 * (1.0 + phi * B * G1) / (1.0 + phi * A0 * B * G0 * G1)
 
 
 def trace_t_inverse_product_squared(A0, A1, B, width_ratio: float):
-    """``⟨t/((A₀ + Bt)(A₁ + Bt)²)⟩`` in closed form (module docstring)."""
+    """``⟨t/((A₀ + Bt)(A₁ + Bt)²)⟩`` in closed form (module docstring).
+
+    Parameters
+    ----------
+    A0, A1, B, width_ratio
+        As in :func:`trace_inverse_product`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> float(trace_t_inverse_product_squared(1.0, 2.0, 0.0, 0.5))  # B = 0: E[t]/(A₀A₁²)
+    0.25
+    """
     phi, B, A0, A1 = _check_shifts(width_ratio, B, A0=A0, A1=A1)
     G0, G1 = _trace_inverse(A0, B, phi), _trace_inverse(A1, B, phi)
     num = G0 * G1 * G1 * (1.0 + phi * B * G1)
@@ -259,9 +479,23 @@ def trace_t_inverse_product_squared(A0, A1, B, width_ratio: float):
 class OutlierPrediction:
     """Top singular value of ``X + θ a bᵀ`` (``X = √c W⁰`` p×d, unit ``a ∈ R^p``, ``b ∈ R^d``).
 
-    ``value``: the outlier singular value (the bulk edge ``√c(1+√φ)`` below threshold);
-    ``threshold``: the critical θ; ``left_overlap = ⟨ũ, a⟩²``, ``right_overlap = ⟨ṽ, b⟩²``
-    (0 below threshold); ``edge``: the bulk's top singular value.
+    Attributes
+    ----------
+    value : float
+        The outlier singular value (the bulk edge ``√c(1+√φ)`` below threshold).
+    threshold : float
+        The critical θ.
+    left_overlap : float
+        ``⟨ũ, a⟩²``, the squared overlap of the top left singular vector with ``a`` (0 below
+        threshold).
+    right_overlap : float
+        ``⟨ṽ, b⟩²``, the same on the right.
+    edge : float
+        The bulk's top singular value.
+    theta : float
+        The spike strength θ.
+    detached : bool
+        ``theta > threshold`` (property).
     """
 
     value: float
@@ -303,6 +537,29 @@ def spiked_outlier(*, theta: float, c: float = 1.0, width_ratio: float = 1.0) ->
     solves ``D(ρ) = 1/θ²`` when ``θ > θ_c = D(edge⁺)^{−1/2}``, and
     ``⟨ũ, a⟩² = −2φ₁(ρ)/(θ² D'(ρ))``, ``⟨ṽ, b⟩² = −2φ₂(ρ)/(θ² D'(ρ))``.
     For MP, ``θ_c = √c φ^{1/4}`` (rows of unit norm: ``θ_c⁴ = c² φ``).
+
+    Parameters
+    ----------
+    theta : float
+        Spike strength θ ≥ 0.
+    c : float
+        Bulk scale c > 0.
+    width_ratio : float
+        φ = p/d > 0.
+
+    Returns
+    -------
+    OutlierPrediction
+
+    Examples
+    --------
+    Square case (φ = 1, c = 1): ``ρ = θ + 1/θ`` and squared overlaps ``1 − 1/θ²``:
+
+    >>> out = spiked_outlier(theta=2.0)
+    >>> round(out.value, 10), round(out.left_overlap, 10), out.detached
+    (2.5, 0.75, True)
+    >>> spiked_outlier(theta=0.5).value  # below θ_c = 1: the bulk edge
+    2.0
     """
     theta = check_real("theta", theta, low=0.0)
     c = check_real("c", c, low=0.0, low_open=True)
@@ -336,6 +593,29 @@ def one_step_outlier(
     ``ρ = θ(1 + O(1/d))`` and the overlaps tend to 1 at rate 1/d. Returns the singular value,
     the squared overlaps of the singular vectors with ``1/√p`` and with ``v/√d``, and the
     squared overlap of the right singular vector with ``θ/√d`` (``γ²`` times the latter).
+
+    Parameters
+    ----------
+    c, r : float
+        Bulk variance c > 0 and spike strength r ≥ 0 (:func:`onestep_lib.spike.spike_parameters`).
+    d : int
+        Dimension, ≥ 2 (``p = round(φ d)``).
+    width_ratio : float
+        φ = p/d > 0.
+    gamma : float
+        Overlap γ ∈ [−1, 1] of the spike direction with θ.
+
+    Returns
+    -------
+    dict
+        ``singular_value``, ``threshold``, ``left_overlap``, ``right_overlap`` and
+        ``target_overlap``.
+
+    Examples
+    --------
+    >>> out = one_step_outlier(c=1.01897, r=1.13406, d=1000, gamma=0.97185)
+    >>> round(out["singular_value"], 2), round(out["target_overlap"], 3)
+    (35.89, 0.944)
     """
     d = check_int("d", d, low=2)
     c = check_real("c", c, low=0.0, low_open=True)

@@ -1,4 +1,8 @@
-"""The spiked random-features (sRF) surrogate of the one-step layer (THEORY.md §3–4).
+"""The spiked random-features (sRF) surrogate of the one-step layer.
+
+The spike parameters are derived in the spiked-matrix chapter (book/spiked_matrix.ipynb) and in
+section 1 of the appendix derivation (book/appendix_derivation.md); the κ-dependent coefficients
+of the conditional Gaussian equivalence in the chapter book/gaussian_universality.ipynb.
 
 After one giant step (``η = η̃ p``) on ``n0 = α0 d`` samples, the first layer behaves like
 
@@ -17,8 +21,14 @@ Derivation (row ``i`` of the step, residual ``e = y − f⁰(x)``):
 
 With ``b = E[σ(z)]`` the network output at initialisation is ``f⁰ ≈ b`` (``a⁰ = 1/√p``),
 hence ``E[e] = E[σ*] − b`` and ``E[e²] = E[(σ*(z) − b)²] + Δ``. For an odd student
-(``b = 0``, ``E[σ''] = 0``) this is exactly THEORY.md §3: ``τ = 1``, ``E[e²] = μ2* + Δ``.
+(``b = 0``, ``E[σ''] = 0``) this is the published model: ``τ = 1``, ``E[e²] = E[σ*²] + Δ``.
 ``student_mean_correction=False`` gives the uncorrected formulas of the reference code.
+
+Examples
+--------
+>>> p = spike_parameters(student="tanh", teacher="sin", eta=3.0, alpha0=20.0)
+>>> print(p)
+SpikeParameters(c=1.01897, r=1.13406, gamma=0.97185)
 """
 
 from __future__ import annotations
@@ -51,12 +61,28 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SpikeParameters:
-    """Parameters of the spiked random-features surrogate.
+    """Parameters of the spiked random-features surrogate ``√c W⁰ + (r/√d) 1_p vᵀ``.
 
-    ``c``: bulk variance; ``r``: spike strength; ``gamma``: overlap of the spike direction v
-    with θ (``⟨v,θ⟩/d``); ``tau``: row rescaling of W⁰ by the step (1 for odd students);
-    ``residual_mean``/``residual_second_moment``: ``E[e]`` and ``E[e²]`` of the residual
-    ``e = y − f⁰`` the step sees.
+    Attributes
+    ----------
+    c : float
+        Bulk variance (per entry, ×d).
+    r : float
+        Spike strength (``≥ 0``; its sign is carried by ``v``).
+    gamma : float
+        Overlap of the spike direction with the teacher, ``⟨v, θ⟩/d`` in ``[−1, 1]``.
+    tau : float
+        Row rescaling of W⁰ by the step (1 for odd students).
+    residual_mean : float
+        ``E[e]`` of the residual ``e = y − f⁰`` the step sees.
+    residual_second_moment : float
+        ``E[e²]``.
+
+    Examples
+    --------
+    >>> p = SpikeParameters(c=1.0, r=0.5, gamma=0.6)
+    >>> round(p.rho, 12), p.as_dict()["gamma"]
+    (0.8, 0.6)
     """
 
     c: float
@@ -87,7 +113,7 @@ def spike_parameters(
     noise: float = 0.0,
     student_mean_correction: bool = True,
 ) -> SpikeParameters:
-    """``(c, r, γ)`` of the one-step layer (THEORY.md §3), corrected for ``E[σ] ≠ 0``.
+    """``(c, r, γ)`` of the one-step layer, corrected for ``E[σ] ≠ 0`` (module docstring).
 
     Parameters
     ----------
@@ -102,6 +128,11 @@ def spike_parameters(
         Label-noise variance Δ ≥ 0.
     student_mean_correction : bool
         Account for ``b = E[σ(z)] ≠ 0`` (no effect for odd students).
+
+    Returns
+    -------
+    SpikeParameters
+        ``c, r, γ, τ`` and the residual moments ``E[e]``, ``E[e²]``.
 
     Notes
     -----
@@ -149,6 +180,11 @@ class BulkCovariances:
 
     The remaining fields record the plane model they come from (:func:`bulk_covariances`):
     ``b, eps, eps_prime`` (the matrix ``T``) and the anisotropic noise ``nu_theta, nu_s``.
+
+    Examples
+    --------
+    >>> bulk_covariances(student="tanh", teacher="tanh", eta=0.0, alpha0=1.0).sigma_aa
+    1.0
     """
 
     sigma_aa: float
@@ -174,10 +210,29 @@ def bulk_covariances(
 ) -> BulkCovariances:
     """Covariances of the one-step bulk along the spike ``v̂`` and the target's rest ``ζ̂``.
 
+    Parameters
+    ----------
+    student, teacher : str or Activation
+        Activation names or :class:`~onestep_lib.activations.Activation` objects.
+    eta : float
+        η̃ ≥ 0.
+    alpha0 : float
+        α0 ≥ 0, samples of the step per dimension.
+    noise : float
+        Label-noise variance Δ ≥ 0.
+
+    Returns
+    -------
+    BulkCovariances
+        ``Σ_aa, Σ_zz, Σ_az`` and the plane model they come from.
+
+    Notes
+    -----
+
     For a non-odd student (``E[σ''] ≠ 0``, e.g. ReLU) the bulk is not ``√c W⁰``. Row ``i``
     of the step is ``w_i¹ = w_i⁰ + (η̃/n0) Σ_μ e_μ σ'(⟨w_i⁰,x_μ⟩) x_μ`` with the residual
     ``e = σ*(z*) − b + √Δ ξ`` (``b = E[σ]``, ``z* = ⟨θ,x⟩/√d``). Beyond the spike (the μ1
-    part, THEORY.md §3), the fluctuation ``σ' − μ1`` is correlated with ``⟨w_i⁰,x⟩``
+    part, :func:`spike_parameters`), the fluctuation ``σ' − μ1`` is correlated with ``⟨w_i⁰,x⟩``
     (Stein: slope ``E[σ'']``), so the step adds ``η̃E[σ''] W⁰ Ê`` with
     ``Ê = (1/n0) Σ_μ e_μ x_μ x_μᵀ``: the rows are multiplied by ``I + η̃E[σ'']Ê``. On the plane
     spanned by θ̂ and the spike's noise direction δŝ (``v̂ = γθ̂ + ρδŝ``, ``ζ̂ = ρθ̂ − γδŝ``),
@@ -209,6 +264,8 @@ def bulk_covariances(
     c = 1.019), which moves the test error by ≤ 0.2%. ``eta = 0`` or ``alpha0 = 0`` gives
     ``(1, 1, 0)``.
 
+    Examples
+    --------
     >>> s = bulk_covariances(student="relu", teacher="relu", eta=3.0, alpha0=20.0)
     >>> round(s.sigma_aa, 4), round(s.sigma_zz, 4), round(s.sigma_az, 4)
     (2.4545, 1.0435, -0.136)
@@ -259,7 +316,8 @@ def bulk_covariances(
 
 @dataclass(frozen=True)
 class ConditionalCoefficients:
-    """κ-dependent coefficients of the conditional Gaussian equivalence (THEORY.md §4).
+    """κ-dependent coefficients of the conditional Gaussian equivalence (the chapter
+    book/gaussian_universality.ipynb, section 2 of book/appendix_derivation.md).
 
     Arrays of the shape of ``kappa``:
 
@@ -280,7 +338,31 @@ class ConditionalCoefficients:
 def student_conditional(
     student: str | Activation, *, c: float, r: float, kappa: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(μ0(κ), μ1(κ), μ2(κ))`` of the student features ``σ(rκ + √c z)``."""
+    """``(μ0(κ), μ1(κ), μ2(κ))`` of the student features ``σ(rκ + √c z)``, ``z ~ N(0, 1)``.
+
+    Parameters
+    ----------
+    student : str or Activation
+        The student activation σ.
+    c : float
+        Bulk variance ``c ≥ 0``.
+    r : float
+        Spike strength.
+    kappa : array_like
+        Points ``κ`` (finite), any shape.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``μ0(κ) = E[σ]``, ``μ1(κ) = E[z σ]/√c`` (0 when c = 0) and
+        ``μ2(κ) = √(E[σ²] − μ0² − c μ1²)``, each the shape of ``kappa``.
+
+    Examples
+    --------
+    >>> m0, m1, m2 = student_conditional("linear", c=1.0, r=2.0, kappa=[0.0, 1.0])
+    >>> m0.round(12).tolist(), m1.round(12).tolist(), m2.round(6).tolist()
+    ([0.0, 2.0], [1.0, 1.0], [0.0, 0.0])
+    """
     c = check_real("c", c, low=0.0)
     r = check_real("r", r)
     kappa = check_finite_array("kappa", kappa)
@@ -294,7 +376,29 @@ def student_conditional(
 def teacher_conditional(
     teacher: str | Activation, *, gamma: float, kappa: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(h(κ), h1(κ), hh(κ))`` of the teacher ``σ*(γκ + ρz)``, ``ρ = √(1−γ²)``."""
+    """``(h(κ), h1(κ), hh(κ))`` of the teacher ``σ*(γκ + ρz)``, ``ρ = √(1−γ²)``.
+
+    Parameters
+    ----------
+    teacher : str or Activation
+        The teacher activation σ*.
+    gamma : float
+        Overlap γ in ``[−1, 1]``.
+    kappa : array_like
+        Points ``κ`` (finite), any shape.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``h = E[σ*]``, ``h1 = E[z σ*]`` and ``hh = E[σ*²]`` over ``z ~ N(0, 1)``, each the
+        shape of ``kappa``.
+
+    Examples
+    --------
+    >>> h, h1, hh = teacher_conditional("linear", gamma=0.6, kappa=[1.0])
+    >>> [round(float(x[0]), 12) for x in (h, h1, hh)]
+    [0.6, 0.8, 1.0]
+    """
     gamma = check_real("gamma", gamma, low=-1.0, high=1.0)
     kappa = check_finite_array("kappa", kappa)
     rho = math.sqrt(max(1.0 - gamma**2, 0.0))
@@ -308,7 +412,29 @@ def conditional_coefficients(
     params: SpikeParameters,
     kappa: np.ndarray,
 ) -> ConditionalCoefficients:
-    """All κ-dependent coefficients of THEORY.md §4 on the points ``kappa``."""
+    """All κ-dependent coefficients of the conditional Gaussian equivalence at ``kappa``.
+
+    Parameters
+    ----------
+    student, teacher : str or Activation
+        The activations.
+    params : SpikeParameters
+        ``(c, r, γ)`` of the layer, e.g. from :func:`spike_parameters`.
+    kappa : array_like
+        Points ``κ`` (finite), any shape.
+
+    Returns
+    -------
+    ConditionalCoefficients
+        :func:`student_conditional` and :func:`teacher_conditional` at ``kappa``.
+
+    Examples
+    --------
+    >>> p = spike_parameters(student="tanh", teacher="sin", eta=0.0, alpha0=1.0)
+    >>> cc = conditional_coefficients(student="tanh", teacher="sin", params=p, kappa=[0.0])
+    >>> round(float(cc.mu1[0]), 6) == round(hermite_coefficients("tanh").mu1, 6)
+    True
+    """
     if not isinstance(params, SpikeParameters):
         raise TypeError(f"params must be a SpikeParameters, got {type(params).__name__}")
     kappa = check_finite_array("kappa", kappa)

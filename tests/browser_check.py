@@ -18,8 +18,19 @@ a free port, opens each page with Selenium driving ``/usr/bin/chromium`` through
 * no JavaScript error was raised (console errors, ``window.onerror``, unhandled rejections),
   and no resource was requested from outside the site (the book must work offline).
 
-Screenshots of the introduction and the feature-learning chapter go to ``--screenshots``
-(default ``_build/screenshots``). Exits 1 with a summary when any check fails.
+and measures, at viewport widths of 1280 and 900 CSS pixels (``--widths``), the elements that
+are wider than their column: display equations (``mjx-container[display="true"]`` and the
+``div.math`` around it), code blocks and outputs (every ``pre``) and tables. An element counts when
+its scroll width exceeds its width, or its right edge passes the text column's, by more than
+``--overflow-tolerance`` pixels (default 2); ``<details>`` and toggled blocks are opened first so
+that hidden code is measured too. It prints a table of these counts per page and width and the
+worst offenders (page, section, notebook cell, overflow in pixels and the line or the TeX), and
+fails when more than ``--max-overflow`` distinct elements (default 0) overflow at any width.
+
+Screenshots of the introduction, the feature-learning chapter and a few other pages, at both
+widths, go to ``--screenshots`` (default ``_build/screenshots``): ``NAME.png`` (1280 px, before
+any toggle is opened), ``NAME_900.png``, and full-page versions ``NAME_full.png`` and
+``NAME_900_full.png``. Exits 1 with a summary when any check fails.
 """
 
 from __future__ import annotations
@@ -60,7 +71,16 @@ FLAGS = [
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "_sphinx_design_static", "reports"}
 SCREENSHOTS = {"intro": "book/intro.html", "feature_learning": "book/feature_learning.html"}
 # Also saved when the page exists, but not required.
-EXTRA_SCREENSHOTS = {"explorer": "book/explorer.html"}
+EXTRA_SCREENSHOTS = {
+    "explorer": "book/explorer.html",
+    "gaussian_universality": "book/gaussian_universality.html",
+    "appendix_marchenko_pastur": "book/appendix_marchenko_pastur.html",
+    "kernel_regime": "book/kernel_regime.html",
+}
+# Viewport widths (CSS pixels) at which elements wider than their column are counted: a laptop
+# with both sidebars shown, and a narrow window where the theme hides the left sidebar.
+OVERFLOW_WIDTHS = (1280, 900)
+VIEWPORT_HEIGHT = 1000
 # Launch links are external by design: never fetched, only checked for presence.
 LAUNCH_HOSTS = ("mybinder.org", "colab.research.google.com")
 
@@ -127,6 +147,84 @@ return {
 };
 """
 
+# Elements wider than the text column. arguments[0]: tolerance in pixels; arguments[1] (default
+# true): open <details> and toggled blocks first (a reader who opens them must not find a
+# scrolling block either; scripts/print_pdf.py measures the printed page as it is).
+# For each display equation, code block (every <pre>) and table: the overflow is the largest of
+# scrollWidth - clientWidth of the element (and of the box that holds it) and of how far its
+# right edge passes the right edge of the text column (article.bd-article less its padding).
+MEASURE_OVERFLOW = """
+const tol = arguments[0];
+if (arguments.length < 2 || arguments[1]) {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+}
+const article = document.querySelector('article.bd-article')
+  || document.querySelector('[role="main"]') || document.body;
+const ar = article.getBoundingClientRect();
+const colRight = ar.right - parseFloat(getComputedStyle(article).paddingRight || '0');
+const cells = Array.from(document.querySelectorAll('.cell'));
+const tex = (el) => {
+  try {
+    const items = window.MathJax.startup.document.getMathItemsWithin(el);
+    if (items.length && typeof items[0].math === 'string') { return items[0].math; }
+  } catch (e) { /* no MathJax document: fall back to the text */ }
+  return el.textContent;
+};
+const longestLine = (el) => el.textContent.split('\\n')
+  .reduce((a, b) => (b.length > a.length ? b : a), '');
+const found = [];
+const totals = {math: 0, code: 0, table: 0};
+function measure(kind, index, el, boxes, text, chars) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 && r.height === 0) { return; }  // not rendered (display: none)
+  let over = 0, natural = 0, avail = 0;
+  for (const b of boxes) {
+    if (!b) { continue; }
+    const o = b.scrollWidth - b.clientWidth;
+    if (o > over) { over = o; natural = b.scrollWidth; avail = b.clientWidth; }
+  }
+  const past = r.right - colRight;
+  if (past > over) { over = past; natural = r.width; avail = r.width - past; }
+  if (over > tol) {
+    // the nearest labelled thing: an equation label, a theorem or exercise, else the section
+    const sec = el.closest('div.math[id], div.proof[id], div.admonition[id], '
+      + 'section[id]:not(#proof-content):not(#solution-content):not(#exercise-content)');
+    const cell = el.closest('.cell');
+    found.push({kind: kind, index: index, over: Math.round(over), natural: Math.round(natural),
+                avail: Math.round(avail), section: sec ? sec.id : '',
+                cell: cell ? cells.indexOf(cell) : -1,
+                cellStart: cell && cell.querySelector('.cell_input pre')
+                  ? cell.querySelector('.cell_input pre').textContent.trim().split('\\n')[0]
+                    .slice(0, 60) : '',
+                chars: chars ? chars() : 0,
+                text: text().replace(/\\s+/g, ' ').trim().slice(0, 160)});
+  }
+}
+article.querySelectorAll('mjx-container[display="true"]').forEach((el, i) => {
+  totals.math += 1;
+  measure('math', i, el, [el, el.parentElement], () => tex(el));
+});
+Array.from(article.querySelectorAll('pre')).filter(el => !el.closest('mjx-container'))
+  .forEach((el, i) => {
+    totals.code += 1;
+    measure('code', i, el, [el, el.parentElement], () => longestLine(el),
+            () => longestLine(el).length);
+  });
+article.querySelectorAll('table').forEach((el, i) => {
+  totals.table += 1;
+  measure('table', i, el, [el, el.parentElement], () => el.textContent);
+});
+return {found: found, totals: totals, column: Math.round(colRight - ar.left),
+        viewport: window.innerWidth};
+"""
+
+# Resolves after two animation frames (the layout after a viewport change has been computed).
+NEXT_FRAMES = """
+const done = arguments[arguments.length - 1];
+requestAnimationFrame(() => requestAnimationFrame(() => done(window.innerWidth)));
+"""
+
 WAIT_IMAGES = """
 const done = arguments[arguments.length - 1];
 const imgs = Array.from(document.images);
@@ -151,6 +249,17 @@ class PageReport:
     links: int = 0
     launch: int = 0
     notebook: bool = False
+    # width -> the elements wider than their column at that viewport width (MEASURE_OVERFLOW)
+    overflow: dict[int, list[dict]] = field(default_factory=dict)
+    # width -> how many display equations, code blocks and tables were measured
+    measured: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def overflow_count(self, width: int, kind: str) -> int:
+        return sum(1 for item in self.overflow.get(width, []) if item["kind"] == kind)
+
+    def overflowing(self) -> set[tuple[str, int]]:
+        """The distinct elements (kind, index on the page) that overflow at some width."""
+        return {(i["kind"], i["index"]) for items in self.overflow.values() for i in items}
 
     def line(self) -> str:
         kind = "notebook" if self.notebook else "page"
@@ -303,11 +412,22 @@ def browser_errors(driver) -> list[str]:
     return errors
 
 
+def set_viewport(driver, width: int) -> None:
+    """Make the page's viewport exactly ``width`` CSS pixels wide (scrollbar included)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": VIEWPORT_HEIGHT, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_async_script(NEXT_FRAMES)
+
+
 def check_page(driver, base: str, root: Path, page: str, links: LinkChecker,
-               shots: Path) -> PageReport:
+               shots: Path, widths: tuple[int, ...] = OVERFLOW_WIDTHS,
+               tolerance: float = 2.0) -> PageReport:
     report = PageReport(page, notebook=is_notebook_page(root, page))
     url = urllib.parse.urljoin(base, page)
     driver.get_log("browser") if hasattr(driver, "get_log") else None  # drain older entries
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": widths[0] if widths else 1280, "height": VIEWPORT_HEIGHT,
+        "deviceScaleFactor": 1, "mobile": False})
     driver.get(url)
     mathjax_state = driver.execute_async_script(WAIT_MATHJAX)
     images = driver.execute_async_script(WAIT_IMAGES)
@@ -364,14 +484,28 @@ def check_page(driver, base: str, root: Path, page: str, links: LinkChecker,
     for res in outside:
         report.problems.append(f"requested from outside the site (needs network): {res}")
 
-    for name, target in {**SCREENSHOTS, **EXTRA_SCREENSHOTS}.items():
-        if page == target:
-            shots.mkdir(parents=True, exist_ok=True)
-            driver.save_screenshot(str(shots / f"{name}.png"))
-            full = full_page_png(driver)
-            if full is not None:
-                (shots / f"{name}_full.png").write_bytes(full)
+    shot_name = next((n for n, t in {**SCREENSHOTS, **EXTRA_SCREENSHOTS}.items() if t == page),
+                     None)
+    if shot_name:
+        save_screenshots(driver, shots, shot_name)
+    for k, width in enumerate(widths):
+        set_viewport(driver, width)
+        result = driver.execute_script(MEASURE_OVERFLOW, tolerance)
+        report.overflow[width] = result["found"]
+        report.measured[width] = result["totals"]
+        if shot_name and k > 0:
+            save_screenshots(driver, shots, f"{shot_name}_{width}")
     return report
+
+
+def save_screenshots(driver, shots: Path, name: str) -> None:
+    """The viewport (``NAME.png``) and the whole page (``NAME_full.png``)."""
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0);")
+    driver.save_screenshot(str(shots / f"{name}.png"))
+    full = full_page_png(driver)
+    if full is not None:
+        (shots / f"{name}_full.png").write_bytes(full)
 
 
 def full_page_png(driver, max_height: int = 8000) -> bytes | None:
@@ -401,7 +535,27 @@ def main(argv: list[str] | None = None) -> int:
                         help="where to save screenshots (default: HTML_DIR/../screenshots)")
     parser.add_argument("--pages", nargs="*", default=None,
                         help="only these pages (paths relative to HTML_DIR)")
+    parser.add_argument("--widths", default=",".join(map(str, OVERFLOW_WIDTHS)),
+                        help="viewport widths in CSS pixels at which overflowing elements are "
+                             "counted, comma-separated (default: %(default)s)")
+    parser.add_argument("--max-overflow", type=int, default=0,
+                        help="fail when more than this many distinct display equations, code "
+                             "blocks and tables are wider than their column at some width "
+                             "(default: %(default)s)")
+    parser.add_argument("--overflow-tolerance", type=float, default=2.0,
+                        help="pixels by which an element may exceed its column before it counts "
+                             "(default: %(default)s)")
+    parser.add_argument("--show-overflow", type=int, default=40,
+                        help="how many of the widest offenders to print (default: %(default)s)")
     args = parser.parse_args(argv)
+    try:
+        widths = tuple(int(w) for w in args.widths.split(",") if w.strip())
+    except ValueError:
+        parser.error(f"--widths: comma-separated integers expected, got {args.widths!r}")
+    if not widths or min(widths) < 200:
+        parser.error(f"--widths: widths of at least 200 px expected, got {args.widths!r}")
+    if args.max_overflow < 0:
+        parser.error("--max-overflow must be >= 0")
 
     root = Path(args.html_dir).resolve()
     if not (root / "index.html").exists():
@@ -426,7 +580,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for page in pages:
                     try:
-                        report = check_page(driver, base, root, page, links, shots)
+                        report = check_page(driver, base, root, page, links, shots,
+                                            widths=widths, tolerance=args.overflow_tolerance)
                     except Exception as exc:  # a page that breaks the driver is a failure
                         report = PageReport(page, problems=[f"could not check: {exc!r}"[:400]])
                     reports.append(report)
@@ -448,11 +603,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"screenshots missing (page not built?): {missing_shots}")
     else:
         print(f"screenshots: {', '.join(str(shots / (n + '.png')) for n in SCREENSHOTS)}")
+    overflowing = print_overflow(reports, widths, args.overflow_tolerance, args.show_overflow)
     summary = {"pages": len(reports), "failed": len(failed),
-               "problems": {r.path: r.problems for r in failed}}
+               "problems": {r.path: r.problems for r in failed},
+               "overflow": {r.path: {str(w): items for w, items in r.overflow.items()}
+                            for r in reports if r.overflowing()},
+               "overflowing_elements": overflowing}
     shots.mkdir(parents=True, exist_ok=True)
     (shots / "browser_check.json").write_text(json.dumps(summary, indent=1))
-    if failed or missing_shots:
+    too_wide = overflowing > args.max_overflow
+    if too_wide:
+        print(f"OVERFLOW CHECK FAILED: {overflowing} display equations, code blocks or tables "
+              f"are wider than their column (allowed: --max-overflow {args.max_overflow})")
+    if failed or missing_shots or too_wide:
         print(f"BROWSER CHECK FAILED: {len(failed)} of {len(reports)} pages have problems")
         for r in failed:
             print(f"- {r.path}")
@@ -462,8 +625,49 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    ... and {len(r.problems) - 15} more")
         return 1
     print("BROWSER CHECK OK: math rendered, images loaded, links resolve, launch links present, "
-          "no JavaScript errors, nothing requested from outside the site")
+          "no JavaScript errors, nothing requested from outside the site, "
+          f"{overflowing} element(s) wider than their column (allowed: {args.max_overflow})")
     return 0
+
+
+def print_overflow(reports: list[PageReport], widths: tuple[int, ...], tolerance: float,
+                   show: int) -> int:
+    """Print the per-page overflow table and the widest offenders; return the distinct count."""
+    kinds = ("math", "code", "table")
+    print()
+    print(f"elements wider than their column (by more than {tolerance:g} px), per page and "
+          "viewport width:")
+    head = "".join(f" | {w:>4d} px: math code table" for w in widths)
+    print(f"  {'page':45s}{head}")
+    totals = {(w, k): 0 for w in widths for k in kinds}
+    for r in reports:
+        if not r.measured:
+            continue
+        row = ""
+        for w in widths:
+            counts = [r.overflow_count(w, k) for k in kinds]
+            for k, c in zip(kinds, counts, strict=True):
+                totals[(w, k)] += c
+            row += f" | {'':8s}{counts[0]:4d} {counts[1]:4d} {counts[2]:5d}"
+        print(f"  {r.path:45s}{row}")
+    row = "".join(f" | {'':8s}{totals[(w, 'math')]:4d} {totals[(w, 'code')]:4d} "
+                  f"{totals[(w, 'table')]:5d}" for w in widths)
+    print(f"  {'total':45s}{row}")
+    measured = {k: sum(r.measured.get(widths[0], {}).get(k, 0) for r in reports) for k in kinds}
+    print(f"  (measured: {measured['math']} display equations, {measured['code']} code blocks "
+          f"and outputs, {measured['table']} tables)")
+    offenders = [(item["over"], r.path, w, item) for r in reports
+                 for w, items in r.overflow.items() for item in items]
+    offenders.sort(key=lambda o: (-o[0], o[1], o[2]))
+    if offenders:
+        print(f"widest offenders ({min(show, len(offenders))} of {len(offenders)}):")
+        for over, path, w, item in offenders[:show]:
+            where = f"#{item['section']}" if item["section"] else ""
+            cell = f" cell {item['cell']} ({item['cellStart']!r})" if item["cell"] >= 0 else ""
+            chars = f", a {item['chars']}-character line" if item.get("chars") else ""
+            print(f"  {path}{where}{cell} @{w}px {item['kind']} +{over}px "
+                  f"({item['natural']} px in {item['avail']}{chars}): {item['text'][:120]}")
+    return sum(len(r.overflowing()) for r in reports)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,14 @@ from scipy import integrate, stats
 
 from onestep_lib.activations import (
     ACTIVATIONS,
+    ODD_TOLERANCE,
     Activation,
     gaussian_expectation,
     gaussian_moments,
     get_activation,
     hermite_coefficients,
     hermite_series,
+    is_odd,
 )
 
 SQRT2PI = math.sqrt(2 * math.pi)
@@ -75,7 +77,7 @@ def test_moments_against_scipy_quad_with_shift():
             ref0 = sum(integrate.quad(integrand, lo, hi, epsabs=1e-13)[0]
                        for lo, hi in ((-40, kink), (kink, 40)))
             assert m0[k] == pytest.approx(ref0, abs=1e-9)
-        # ReLU closed forms: E relu(a+bz) = aΦ(a/b) + bφ(a/b); E z relu = bΦ(a/b)
+    # ReLU closed forms: E relu(a+bz) = aΦ(a/b) + bφ(a/b); E z relu = bΦ(a/b)
     m0, m1, m2 = gaussian_moments("relu", shift=shifts, scale=1.3)
     u = shifts / 1.3
     assert m0 == pytest.approx(shifts * stats.norm.cdf(u) + 1.3 * stats.norm.pdf(u), abs=1e-12)
@@ -91,11 +93,24 @@ def test_zero_scale_is_pointwise():
     assert m2 == pytest.approx(np.tanh([0.5, -1.0]) ** 2)
 
 
-def test_custom_activation_and_errors():
+def test_custom_activation():
     cube = Activation("cube", lambda x: x**3, lambda x: 3 * x**2)
     h = hermite_coefficients(cube)
     assert (h.mu1, h.second_moment) == pytest.approx((3.0, 15.0), abs=1e-10)
-    with pytest.raises(ValueError, match="student"):
-        get_activation("softsign", name="student")
-    with pytest.raises(TypeError, match="teacher"):
-        get_activation(3, name="teacher")
+    assert (h.mu0, h.mu2nd, h.s2) == pytest.approx((0.0, 0.0, 9 * 3 - 9.0), abs=1e-10)
+
+
+def test_is_odd_is_about_two_gaussian_moments():
+    """``is_odd``: E[σ] = 0 and E[σ''] = 0 up to ODD_TOLERANCE·√E[σ²] (what keeps the bulk of
+    the step isotropic), not the symmetry itself."""
+    assert [is_odd(n) for n in ("tanh", "erf", "sin", "linear", "he3")] == [True] * 5
+    assert [is_odd(n) for n in ("relu", "he2")] == [False, False]
+    # He4 is even, yet E[He4] = 0 and E[He4''] = 12 E[He2] = 0: it counts as odd
+    he4 = Activation("he4_test", lambda x: x**4 - 6 * x**2 + 3, lambda x: 4 * x**3 - 12 * x)
+    assert is_odd(he4)
+    # a constant offset b gives E[σ] = b: odd below the tolerance, not above it
+    scale = math.sqrt(hermite_coefficients("tanh").second_moment)
+    for offset, expected in [(0.1 * ODD_TOLERANCE * scale, True), (1e-6, False)]:
+        shifted = Activation(f"tanh_plus_{offset:g}", lambda x, b=offset: np.tanh(x) + b,
+                             lambda x: 1.0 / np.cosh(x) ** 2)
+        assert is_odd(shifted) is expected

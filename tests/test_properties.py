@@ -46,19 +46,40 @@ def test_shifted_linear_and_square(shift, scale):
         (shift, scale, shift**2 + scale**2), abs=1e-10)
 
 
+def _finite_nonnegative(value) -> bool:
+    try:
+        return math.isfinite(value) and value >= 0
+    except OverflowError:  # an integer beyond the float range
+        return False
+
+
 @settings(max_examples=40, deadline=None)
-@given(st.one_of(st.floats(allow_nan=True), st.integers(), st.booleans(), st.text(max_size=3)))
+@given(
+    st.one_of(
+        st.floats(allow_nan=True),
+        st.integers(),
+        st.just(10**400),
+        st.booleans(),
+        st.text(max_size=3),
+    )
+)
 def test_check_real_never_lets_nonfinite_through(value):
+    """Strings and booleans are the wrong type (TypeError); numbers that are not finite or
+    below the bound are wrong values (ValueError); everything else comes back as a float."""
+    wrong_type = isinstance(value, str | bool)
     try:
         x = check_real("alpha", value, low=0.0)
-    except (TypeError, ValueError) as err:
+    except TypeError as err:
+        assert wrong_type and "alpha" in str(err)
+    except ValueError as err:
+        assert not wrong_type and not _finite_nonnegative(value)
         assert "alpha" in str(err)
     else:
-        assert math.isfinite(x) and x >= 0
+        assert not wrong_type and math.isfinite(x) and x >= 0 and x == value
 
 
 def test_check_int_refuses_float():
-    with pytest.raises(ValueError, match="d must be an integer"):
+    with pytest.raises(TypeError, match="d must be an integer"):
         check_int("d", 1000.0, low=1)
     with pytest.raises(ValueError, match="d must be an integer >= 1, got 0"):
         check_int("d", 0, low=1)

@@ -141,7 +141,7 @@ def test_bulk_anisotropy_options():
         srf.test_error(spectrum="finite", d=50, seed=0, bulk="anisotropic", **kw)
     with pytest.raises(ValueError, match="student_mean_correction"):
         srf.test_error(student_mean_correction=False, bulk="anisotropic", **kw)
-    with pytest.raises(ValueError):
+    with pytest.raises(TypeError, match="bulk_anisotropy"), pytest.warns(DeprecationWarning):
         srf.test_error(bulk_anisotropy="yes", **kw)
     # only the isotropic bulk warns for a non-odd student; optimal_lambda passes bulk through
     with pytest.warns(OutsideValidatedDomainWarning):

@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from onestep_lib import theory, widgets
+from onestep_lib import simulation, theory, widgets
 from onestep_lib.validation import ConvergenceError
 
 pytest.importorskip("ipywidgets")
@@ -32,17 +32,19 @@ def explorer():
     return widgets.Explorer(**TINY)
 
 
-def test_defaults_draw_the_theory_curve(explorer):
+def test_defaults_draw_the_theory_curve(explorer, reference, reference_curve):
     params = explorer.params
-    assert params["eta"] == widgets.DEFAULTS["eta"]
+    assert {k: params[k] for k in reference} == reference  # the defaults are the reference case
     np.testing.assert_allclose(explorer.theory_line.get_ydata(), _theory(params), rtol=1e-12)
     np.testing.assert_allclose(explorer.curve.theory, _theory(params), rtol=1e-12)
-    rf = [theory.rf_test_error(student="tanh", teacher="sin", alpha=a, lam=params["lam"])
-          for a in explorer.curve.alpha]
+    rf = [
+        theory.rf_test_error(student="tanh", teacher="sin", alpha=a, lam=params["lam"]).test_error
+        for a in explorer.curve.alpha
+    ]
     np.testing.assert_allclose(explorer.rf_line.get_ydata(), rf, rtol=1e-12)
-    # the reference case of THEORY.md §7 at α = 0.2 (first grid point)
-    assert explorer.curve.alpha[0] == pytest.approx(0.2)
-    assert explorer.curve.theory[0] == pytest.approx(0.04848, abs=5e-5)
+    # the reference value at α = 0.2 (first grid point)
+    assert explorer.curve.alpha[0] == pytest.approx(reference_curve["alphas"][0])
+    assert explorer.curve.theory[0] == pytest.approx(reference_curve["library"][0], rel=1e-5)
 
 
 def test_changing_eta_redraws_and_matches_learning_curve(explorer):
@@ -91,7 +93,19 @@ def test_simulate_button_overlays_points(explorer):
     sim = explorer.simulation
     assert sim is not None
     assert sim.d == TINY["d"] and sim.seeds == TINY["seeds"] and len(sim.alpha) == 3
-    assert np.all(np.isfinite(sim.mean)) and np.all(sim.mean > 0) and np.all(sim.std >= 0)
+    # the points are those of the library's simulation at the explorer's parameters
+    p = explorer.params
+    keys = ("student", "teacher", "eta", "alpha0", "lam", "noise", "width_ratio")
+    ref = simulation.learning_curve(
+        alphas=np.linspace(p["alpha_min"], p["alpha_max"], 3),
+        d=TINY["d"],
+        seeds=TINY["seeds"],
+        progress=False,
+        **{k: p[k] for k in keys},
+    )
+    np.testing.assert_allclose(sim.alpha, ref.alphas)
+    np.testing.assert_allclose(sim.mean, ref.test_error, rtol=1e-12)
+    np.testing.assert_allclose(sim.std, ref.test_error_std, rtol=1e-12)
     assert len(explorer.ax.containers) == 1  # one errorbar container on the axes
     points = explorer.ax.containers[0].lines[0]
     np.testing.assert_allclose(points.get_xdata(), sim.alpha)
@@ -140,10 +154,12 @@ def test_library_imports_without_ipywidgets():
         import sys
         sys.modules["ipywidgets"] = None  # `import ipywidgets` now raises ImportError
         import onestep_lib
-        from onestep_lib import theory, widgets
+        from onestep_lib import simulation, theory, widgets
         assert "ipywidgets" not in [m for m in sys.modules if sys.modules[m] is not None]
         fig = widgets.static_figure(n_alpha=5)
-        assert len(fig.axes[0].get_lines()) == 2
+        labels = [line.get_label() for line in fig.axes[0].get_lines()]
+        assert "one giant step (theory)" in labels, labels
+        assert "kernel regime (RF, theory)" in labels, labels
         try:
             widgets.Explorer()
         except ImportError as exc:

@@ -1,6 +1,7 @@
 """Make book/figures/intro_result.png, the one figure of the introduction, with onestep_lib.
 
-Setting (THEORY.md §7): student tanh, teacher sin, α0 = 20, η̃ = 3, λ = 0.1, p = d.
+Setting (the reference case of the feature-learning chapter, book/feature_learning.ipynb):
+student tanh, teacher sin, α0 = 20, η̃ = 3, λ = 0.1, p = d.
 
 * lines: the d → ∞ theory of the network after one giant step (``theory.learning_curve``) and
   of random features at initialisation (``theory.rf_test_error``, the kernel regime);
@@ -14,7 +15,6 @@ Runs in well under a minute on a laptop: ``python book/figures/make_intro_figure
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import matplotlib
@@ -33,7 +33,7 @@ def main() -> None:
     alphas = np.linspace(0.2, 3.0, 40)
     alphas_sim = np.array([0.2, 0.9, 1.6, 2.3, 3.0])
     step = theory.learning_curve(alphas=alphas, eta=ETA, **SETTING).test_error
-    rf = np.array([theory.rf_test_error(student="tanh", teacher="sin", alpha=a, lam=0.1)
+    rf = np.array([theory.rf_test_error(student="tanh", teacher="sin", alpha=a, lam=0.1).test_error
                    for a in alphas])
     sims = {eta: simulation.learning_curve(alphas=alphas_sim, eta=eta, d=D, seeds=SEEDS,
                                            **SETTING)
@@ -45,9 +45,9 @@ def main() -> None:
     plotting.theory_line(ax, alphas, step, label=r"one giant step ($\tilde\eta = 3$), theory")
     plotting.theory_line(ax, alphas, rf, role="rf",
                          label=r"random features ($\tilde\eta = 0$), theory")
-    plotting.simulation_points(ax, alphas_sim, sims[ETA].mean, sims[ETA].std / math.sqrt(SEEDS),
+    plotting.simulation_points(ax, alphas_sim, sims[ETA].test_error, sims[ETA].stderr,
                                role="theory", label=f"one giant step, simulation $d = {D}$")
-    plotting.simulation_points(ax, alphas_sim, sims[0.0].mean, sims[0.0].std / math.sqrt(SEEDS),
+    plotting.simulation_points(ax, alphas_sim, sims[0.0].test_error, sims[0.0].stderr,
                                role="rf", fmt="s", label=f"random features, simulation $d = {D}$")
     ax.axhline(linear_floor, ls="--", color="0.3",
                label=r"best linear predictor $\mathbb{E}[\sigma_\star^2] - \mu_1^{\star 2}$")
@@ -58,8 +58,8 @@ def main() -> None:
     out = Path(__file__).with_name("intro_result.png")
     fig.savefig(out, dpi=130)
     for eta, s in sims.items():
-        print(f"eta={eta}: " + ", ".join(f"{m:.4f}±{e / math.sqrt(SEEDS):.4f}"
-                                         for m, e in zip(s.mean, s.std, strict=True)))
+        print(f"eta={eta}: " + ", ".join(f"{m:.4f}±{e:.4f}"
+                                         for m, e in zip(s.test_error, s.stderr, strict=True)))
     print(f"theory at the simulated alphas: {np.interp(alphas_sim, alphas, step).round(5)}")
     print(f"linear floor {linear_floor:.4f}; wrote {out}")
 

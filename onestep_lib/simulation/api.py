@@ -288,9 +288,9 @@ def one_step(
     (fresh, or the same batch with ``reuse_batch=True``), the first
     ``G_1 = (η̃/n0) Σ_μ (σ'(W⁰x_μ) e_μ) x_μᵀ`` with ``e = y − f⁰``; ``W1 = W⁰ + G`` with
     ``G = G_1 + … + G_k``. After each step ``t`` the accumulated update ``ΔW^t = W^t − W⁰``
-    is compared with each teacher direction: :attr:`OneStepLayer.overlaps`
+    is compared with each teacher direction: ``OneStepLayer.overlaps``
     (``‖ΔW^t θ̂_i‖/‖ΔW^t‖_op``, the overlap of the update's spike direction with θ_i) and
-    :attr:`OneStepLayer.projections` (the neurons' mean gain along θ̂_i), so that a
+    ``OneStepLayer.projections`` (the neurons' mean gain along θ̂_i), so that a
     direction learned only at step 2 shows as an overlap at the noise level ``O(1/√d)``
     after step 1 and clearly above it after step 2. The same seed gives the same W⁰, θ
     and step samples as ``test_error(model="network", seeds=[seed])``.

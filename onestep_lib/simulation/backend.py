@@ -45,7 +45,8 @@ __all__ = [
     "torch_module",
 ]
 
-#: Environment variable that forces a backend: ``"numpy"`` or ``"torch"``.
+#: Name of the environment variable that forces a backend (its value ``"numpy"`` or
+#: ``"torch"``).
 BACKEND_ENV = "ONESTEP_SIMULATION_BACKEND"
 
 _DTYPE_NAMES = ("float32", "float64")

@@ -80,7 +80,7 @@ def estimate_memory(
     d, p, n0, n, n_test, rows : int
         Sizes: input dimension, width, step samples, readout samples, test samples, chunk.
     model : str
-        One of :data:`MODELS`.
+        One of ``MODELS``.
     itemsize : int
         Bytes per element (4 or 8).
     cache_test : bool

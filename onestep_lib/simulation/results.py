@@ -80,21 +80,55 @@ class SimulationResult:
         Its spread over the seeds (standard deviation, ddof=1; 0 for one seed).
     per_seed : tuple of float
         The seeds' test errors, in the order of ``seeds``.
-    train_error, train_error_std, train_per_seed
-        The same for the training error (mean squared residual on the readout samples).
-    student, teacher, model, eta, alpha0, alpha, lam, noise, width_ratio
-        The settings (names for the activations and the teacher; ``eta`` a float, or a
-        tuple with one η̃ per step).
-    d, p, n0, n, n_test : int
-        The sizes used (``p = round(width_ratio·d)``, ``n0 = round(alpha0·d)`` per step,
-        ``n = round(alpha·d)``).
+    train_error : float
+        Mean training error (mean squared residual on the readout samples).
+    train_error_std : float
+        Its spread over the seeds.
+    train_per_seed : tuple of float
+        The seeds' training errors.
+    student : str
+        Name of the student activation.
+    teacher : str
+        Name of the teacher.
+    model : str
+        ``"network"``, ``"srf"`` or ``"gaussian"``.
+    eta : float or tuple of float
+        ``η̃``, or one ``η̃`` per step.
+    alpha0 : float
+        ``n0/d`` per step.
+    alpha : float
+        ``n/d``.
+    lam : float
+        Ridge penalty ``λ``.
+    noise : float
+        Label-noise variance ``Δ``.
+    width_ratio : float
+        ``p/d``.
+    d : int
+        Input dimension.
+    p : int
+        Width, ``round(width_ratio·d)``.
+    n0 : int
+        Samples of each step, ``round(alpha0·d)``.
+    n : int
+        Readout samples, ``round(alpha·d)``.
+    n_test : int
+        Test samples.
     seeds : tuple of int
         The integer seeds (a Generator seed is recorded as the seeds drawn from it).
-    steps, reuse_batch
-        Number of giant steps and whether they reuse one batch.
-    device, dtype, backend : str
-        Where and how it ran.
+    steps : int
+        Number of giant steps.
+    reuse_batch : bool
+        Whether the steps reuse one batch.
+    device : str
+        Where it ran (``"cpu"``, ``"cuda:0"``, …).
+    dtype : str
+        Floating-point type.
+    backend : str
+        ``"torch"`` or ``"numpy"``.
 
+    Notes
+    -----
     ``float(result)`` is ``result.test_error``; :meth:`as_dict` gives a plain dict.
     """
 
@@ -132,19 +166,19 @@ class SimulationResult:
 
     @property
     def mean(self) -> float:
-        """Deprecated name of :attr:`test_error`."""
+        """Deprecated name of ``test_error``."""
         _deprecated(self, "mean", "test_error")
         return self.test_error
 
     @property
     def std(self) -> float:
-        """Deprecated name of :attr:`test_error_std`."""
+        """Deprecated name of ``test_error_std``."""
         _deprecated(self, "std", "test_error_std")
         return self.test_error_std
 
     @property
     def train_std(self) -> float:
-        """Deprecated name of :attr:`train_error_std`."""
+        """Deprecated name of ``train_error_std``."""
         _deprecated(self, "train_std", "train_error_std")
         return self.train_error_std
 
@@ -171,19 +205,37 @@ class SimulationCurve:
 
     Attributes
     ----------
-    alphas : ndarray, shape (A,)
+    alphas : ndarray
+        Shape ``(A,)``.
         The grid of α.
-    n : ndarray of int, shape (A,)
+    n : ndarray of int
+        Shape ``(A,)``.
         Readout samples ``round(α d)``.
-    test_error, test_error_std : ndarray, shape (A,)
-        Mean and spread (ddof=1; 0 for one seed) over the seeds.
-    per_seed : ndarray, shape (k, A)
+    test_error : ndarray
+        Shape ``(A,)``.
+        Mean test error over the seeds.
+    test_error_std : ndarray
+        Shape ``(A,)``.
+        Its spread (ddof=1; 0 for one seed).
+    per_seed : ndarray
+        Shape ``(k, A)``.
         Test errors per seed (rows in the order of ``seeds``) and α.
-    train_error, train_error_std, train_per_seed
-        The same for the training error.
-    student, teacher, model, eta, alpha0, lam, noise, width_ratio, d, p, n0, n_test,
-    seeds, steps, reuse_batch, device, dtype, backend
-        As in :class:`SimulationResult`.
+    train_error : ndarray
+        Shape ``(A,)``.
+        Mean training error over the seeds.
+    train_error_std : ndarray
+        Shape ``(A,)``.
+        Its spread.
+    train_per_seed : ndarray
+        Shape ``(k, A)``.
+        Training errors per seed and α.
+
+    Notes
+    -----
+    The other fields (``student``, ``teacher``, ``model``, ``eta``, ``alpha0``, ``lam``,
+    ``noise``, ``width_ratio``, ``d``, ``p``, ``n0``, ``n_test``, ``seeds``, ``steps``,
+    ``reuse_batch``, ``device``, ``dtype``, ``backend``) are those of
+    :class:`SimulationResult`.
     """
 
     alphas: np.ndarray
@@ -220,25 +272,25 @@ class SimulationCurve:
 
     @property
     def mean(self) -> np.ndarray:
-        """Deprecated name of :attr:`test_error`."""
+        """Deprecated name of ``test_error``."""
         _deprecated(self, "mean", "test_error")
         return self.test_error
 
     @property
     def std(self) -> np.ndarray:
-        """Deprecated name of :attr:`test_error_std`."""
+        """Deprecated name of ``test_error_std``."""
         _deprecated(self, "std", "test_error_std")
         return self.test_error_std
 
     @property
     def train_std(self) -> np.ndarray:
-        """Deprecated name of :attr:`train_error_std`."""
+        """Deprecated name of ``train_error_std``."""
         _deprecated(self, "train_std", "train_error_std")
         return self.train_error_std
 
     @property
     def settings(self) -> dict[str, Any]:
-        """Deprecated: the settings are fields (``curve.d``, ``curve.eta``, …)."""
+        """Deprecated, the settings are fields (``curve.d``, ``curve.eta``, …)."""
         _deprecated(self, "settings", "<field> (curve.d, curve.eta, …)")
         return {name: getattr(self, name) for name in PROVENANCE}
 
@@ -263,36 +315,46 @@ class OneStepLayer:
 
     Attributes
     ----------
-    W0 : ndarray, shape (p, d)
+    W0 : ndarray
+        Shape ``(p, d)``.
         The initial layer (unit rows).
-    W1 : ndarray, shape (p, d)
+    W1 : ndarray
+        Shape ``(p, d)``.
         The layer after the last step.
-    G : ndarray, shape (p, d)
+    G : ndarray
+        Shape ``(p, d)``.
         The accumulated update ``W1 − W0``, summed step by step (not taken as a
         difference); after one step ``(η̃/n0) Σ_μ (σ'(W⁰x_μ) e_μ) x_μᵀ``.
-    theta : ndarray, shape (d,)
+    theta : ndarray
+        Shape ``(d,)``.
         The first teacher direction θ_1, ``‖θ‖² = d``.
-    directions : ndarray, shape (k, d)
+    directions : ndarray
+        Shape ``(k, d)``.
         All teacher directions (orthogonal, ``‖θ_i‖² = d``).
-    overlaps : ndarray, shape (steps, k)
+    overlaps : ndarray
+        Shape ``(steps, k)``.
         ``overlaps[t−1, i] = ‖ΔW^t θ̂_i‖/‖ΔW^t‖_op`` with ``ΔW^t = W^t − W⁰`` the update
         accumulated after step ``t`` and ``θ̂_i = θ_i/√d``: in [0, 1], the overlap
         ``|⟨v, θ̂_i⟩|`` of the update's spike direction ``v`` with θ_i (the top right
         singular vector's overlap, up to ``O(1/√d)`` from the bulk); ``O(1/√d)`` for a
         direction the steps have not learned.
-    projections : ndarray, shape (steps, k)
+    projections : ndarray
+        Shape ``(steps, k)``.
         ``‖ΔW^t θ̂_i‖/√p``: the root mean square over neurons of the update's component
         along θ̂_i, i.e. the coefficient of ``z_i`` the steps added to a neuron's
         pre-activation.
-    singular_values : ndarray, shape (steps, k + 1)
-        The ``k + 1`` leading singular values of ``ΔW^t`` (a spike shows as a value well
-        above the next ones).
+    singular_values : ndarray
+        Shape ``(steps, k + 1)``: the ``k + 1`` leading singular values of ``ΔW^t`` (a
+        spike shows as a value well above the next ones).
     spike : SpikeParameters or None
         The sRF prediction of one step, ``G ≈ (r/√d) 1_p vᵀ + bulk`` with ``⟨v, θ⟩/d = γ``
         (book/spiked_matrix.ipynb); ``None`` for a multi-index teacher.
-    student, teacher, eta, alpha0, noise, width_ratio, d, p, n0, steps, reuse_batch, seed,
-    device, dtype, backend
-        The settings (``seed``: the integer seed used).
+
+    Notes
+    -----
+    The other fields are the settings (``student``, ``teacher``, ``eta``, ``alpha0``,
+    ``noise``, ``width_ratio``, ``d``, ``p``, ``n0``, ``steps``, ``reuse_batch``, ``device``,
+    ``dtype``, ``backend``, and ``seed``, the integer seed used).
     """
 
     W0: np.ndarray
@@ -322,7 +384,7 @@ class OneStepLayer:
 
     @property
     def settings(self) -> dict[str, Any]:
-        """Deprecated: the settings are fields (``layer.student``, ``layer.d``, …)."""
+        """Deprecated, the settings are fields (``layer.student``, ``layer.d``, …)."""
         _deprecated(self, "settings", "<field> (layer.student, layer.d, …)")
         names = ("student", "teacher", "eta", "alpha0", "noise", "width_ratio", "d", "p", "n0")
         names += ("steps", "reuse_batch", "seed", "device", "dtype", "backend")

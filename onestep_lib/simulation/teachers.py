@@ -11,7 +11,7 @@ is ``y = g(z_1, …, z_k) + √Δ ξ``.
 * an activation name (``"tanh"``, ``"he2"``, …) or an
   :class:`~onestep_lib.activations.Activation`: the single-index teacher ``σ*(z_1)``
   (the model of the course);
-* a multi-index name from :data:`TEACHERS` (``"staircase"``: ``y = z_1 + z_1 z_2``, whose
+* a multi-index name from ``TEACHERS`` (``"staircase"``: ``y = z_1 + z_1 z_2``, whose
   second direction a network learns only through the first; Dandi et al. 2023, "How
   two-layer neural networks learn, one (giant) step at a time");
 * a :class:`Teacher`, for any other target.
@@ -106,7 +106,7 @@ TEACHERS: dict[str, Teacher] = {"staircase": Teacher("staircase", 2, _staircase)
 
 
 def register_teacher(teacher: Teacher) -> Teacher:
-    """Add a teacher to :data:`TEACHERS` so that it can be given by name."""
+    """Add a teacher to ``TEACHERS`` so that it can be given by name."""
     if not isinstance(teacher, Teacher):
         raise TypeError(f"teacher must be a Teacher, got {type(teacher).__name__}")
     if teacher.name in ACTIVATIONS:

@@ -558,7 +558,8 @@ def learning_curve(
     Returns
     -------
     LearningCurve
-        Arrays along ``alphas`` and the :class:`TheoryResult` of each point.
+        Arrays along ``alphas`` and the
+        :class:`~onestep_lib.theory.results.TheoryResult` of each point.
 
     Examples
     --------

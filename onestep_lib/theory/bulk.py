@@ -54,7 +54,7 @@ from ..activations import Activation, gaussian_nodes, get_activation, hermite_co
 from ..validation import check_int, check_real, check_seed
 from .traces import RowCovarianceTraces
 
-__all__ = ["GradientBulk", "gradient_bulk_traces", "sample_gradient_bulk"]
+__all__ = ["GradientBulk", "TabulatedForms", "gradient_bulk_traces", "sample_gradient_bulk"]
 
 #: Gauss nodes in ``z`` for the pencil's expectations, and in the label noise.
 _Z_NODES = 96
@@ -101,8 +101,10 @@ class GradientBulk:
 
     Attributes
     ----------
-    eps, beta : float
-        ``ε = η̃E[σ'']`` and ``β = η̃²s⊥²/α0``.
+    eps : float
+        ``ε = η̃E[σ'']``, the slope of the row multiplier ``T``.
+    beta : float
+        ``β = η̃²s⊥²/α0``, the weight of ``P₂``.
     gamma : float
         Overlap of the spike ``v ∝ Xᵀe`` with the target, ``E[ez]/‖v‖``.
     c : float
@@ -303,7 +305,7 @@ class GradientBulk:
         return out
 
     # ---- the table --------------------------------------------------------------------
-    def tabulate(self) -> _TabulatedForms:
+    def tabulate(self) -> TabulatedForms:
         """Solve the pencil along a log grid of τ (warm starts) and spline the forms."""
         decades = math.log10(_TAU_MAX / _TAU_MIN)
         taus = np.logspace(
@@ -318,10 +320,10 @@ class GradientBulk:
             G = pt.G
             q = pt.q
             vals[i] = np.array([1.0 - q[0], 1.0 - q[1], -q[2], 1.0 - q[3]]) / tau
-        return _TabulatedForms(taus, vals)
+        return TabulatedForms(taus, vals)
 
 
-class _TabulatedForms:
+class TabulatedForms:
     """``τ ↦ (forms, derivatives)`` by cubic splines of ``ρ(τ)(1 + τ)`` in ``log τ``
     (bounded at both ends); linear below the grid, ``∝ 1/(1+τ)`` above it."""
 

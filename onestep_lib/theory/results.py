@@ -25,20 +25,53 @@ class TheoryResult:
 
     Attributes
     ----------
-    test_error, train_error : float
-        ``ε_g = E_κ[R(κ)]`` against the noiseless target, and the training error.
-    q1, q2, V1, V2, t, psi, m : float
-        Order parameters (the appendix derivation); ``*_hat`` their conjugates.
-    converged, iterations, residual
-        Convergence of the ``(V1, V2)`` fixed point (relative residual).
+    test_error : float
+        ``ε_g = E_κ[R(κ)]``, against the noiseless target.
+    train_error : float
+        The mean squared residual on the readout samples (labels with their noise).
+    q1 : float
+        ``aᵀΩa/p``, the readout's power along the bulk (order parameters: the appendix
+        derivation; ``*_hat`` fields are their conjugates).
+    q2 : float
+        ``‖a‖²/p``.
+    V1 : float
+        Susceptibility ``⟨D/S⟩``.
+    V2 : float
+        Susceptibility ``⟨1/S⟩``.
+    t : float
+        ``aᵀWv/√(pd)``, the readout's weight on the spike direction.
+    psi : float
+        ``aᵀWζ/√(pd)``, its weight on the rest of the target.
+    m : float
+        ``Σa/√p``, the readout's mean (0 for an odd student).
+    converged : bool
+        Whether the ``(V1, V2)`` fixed point met the tolerance.
+    iterations : int
+        Solver iterations.
+    residual : float
+        Relative residual of the fixed point.
     spike : SpikeParameters
         ``(c, r, γ, …)`` used.
-    student, teacher : str
-        Activation names.
-    eta, alpha0, alpha, lam, noise, width_ratio : float
-        The point.
-    spectrum : {"asymptotic", "finite"}
-    bulk : {"isotropic", "anisotropic", "gradient"}
+    student_activation : Activation
+        The student (``student`` is its name).
+    teacher : str
+        Name of the teacher activation.
+    eta : float
+        ``η̃``.
+    alpha0 : float
+        ``n0/d``.
+    alpha : float
+        ``n/d``.
+    lam : float
+        Ridge penalty ``λ``.
+    noise : float
+        Label-noise variance ``Δ``.
+    width_ratio : float
+        ``φ = p/d``.
+    spectrum : str
+        ``"asymptotic"`` or ``"finite"``.
+    bulk : str
+        ``"isotropic"``, ``"anisotropic"`` or ``"gradient"``.
     d : int or None
         Dimension of the sampled spectrum (``spectrum="finite"``).
     """

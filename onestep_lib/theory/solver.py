@@ -50,8 +50,10 @@ class FixedPointResult:
         check).
     residual : float
         ``max|F(x) − x| / (1 + |x|)`` at ``x``.
-    newton_steps, damped_steps : int
-        How many iterations took each kind of step.
+    newton_steps : int
+        How many iterations took a Newton step.
+    damped_steps : int
+        How many iterations took the damped fixed-point step.
     """
 
     x: np.ndarray

@@ -212,7 +212,7 @@ ResolventForms = Callable[[float], tuple[np.ndarray, np.ndarray]]
 class PlaneCovariance:
     """The row covariance ``Σ = c I`` off the ``(v̂, ζ̂)`` plane and ``Σ₂`` on it.
 
-    A closed-form :data:`ResolventForms` (``t = c/(1+τc)``, ``ρ = Σ₂(I+τΣ₂)⁻¹``): the isotropic
+    A closed-form ``ResolventForms`` (``t = c/(1+τc)``, ``ρ = Σ₂(I+τΣ₂)⁻¹``): the isotropic
     and anisotropic bulks written as row covariances; used to test
     :class:`RowCovarianceTraces` against :class:`IsotropicTraces` and
     :class:`AnisotropicTraces`.
