@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Real-browser check of the built book (tests/browser_check.py): serves the site on 127.0.0.1,
 # opens every page in headless Chromium and checks math, images, links, launch buttons and
-# JavaScript errors. Screenshots go to _build/screenshots (or SCREENSHOTS=DIR).
+# JavaScript errors, and counts the display equations, code blocks and tables wider than their
+# column at 1280 px and 900 px. Screenshots go to _build/screenshots (or SCREENSHOTS=DIR).
 #
 #   bash scripts/browser_check.sh                 # checks _build/html
 #   bash scripts/browser_check.sh /path/to/html   # checks another build
+#   bash scripts/browser_check.sh _build/html --max-overflow 5 --pages book/intro.html
+#                                                 # further options go to tests/browser_check.py
 #
 # Installs what it needs when missing: Debian's chromium and chromium-driver (apt-get, as root
 # or through sudo) and the selenium package into the active Python environment. No browser is
@@ -12,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-HTML_DIR="${1:-_build/html}"
+HTML_DIR="_build/html"
+if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then HTML_DIR="$1"; shift; fi
 PYTHON="${PYTHON:-python}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 
@@ -64,4 +68,4 @@ fi
 export SE_OFFLINE=true
 shots=()
 if [ -n "${SCREENSHOTS:-}" ]; then shots=(--screenshots "$SCREENSHOTS"); fi
-exec "$PYTHON" tests/browser_check.py "$HTML_DIR" "${shots[@]}"
+exec "$PYTHON" tests/browser_check.py "$HTML_DIR" "${shots[@]}" "$@"

@@ -3,18 +3,41 @@
 # single HTML page, printed by headless Chromium), but with Debian's chromium instead of the
 # browser that pyppeteer would download (no download is possible offline).
 #
-#   bash scripts/build_pdf.sh            # -> _build/pdf/onestep.pdf
+#   bash scripts/build_pdf.sh            # -> _build/pdf/onestep.pdf (A4)
+#   PAPER=letter bash scripts/build_pdf.sh
+#
+# The page is printed by scripts/print_pdf.py (Selenium driving /usr/bin/chromium through
+# /usr/bin/chromedriver): the print rules of book/_static/onestep.css wrap code, tables and long
+# equations, the script scales down what still cannot be broken, and it counts the display
+# equations, code blocks and tables still wider than the printed column. The PDF is always
+# written; the script exits 1 when more than PDF_MAX_OVERFLOW (default 0) elements would be cut.
 #
 # Needs the executed notebooks (run scripts/build_book.sh first: the single page reuses the
-# execution cache) and chromium (installed by scripts/browser_check.sh, or apt-get install chromium).
+# execution cache), chromium, chromium-driver and selenium (installed here when missing, as
+# scripts/browser_check.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JB="${JUPYTER_BOOK:-jupyter-book}"
 PYTHON="${PYTHON:-python}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 OUT="_build/pdf/onestep.pdf"
+PAPER="${PAPER:-a4}"
+
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] || [ ! -x "${CHROMEDRIVER:-/usr/bin/chromedriver}" ]; then
+    echo "== installing chromium and chromium-driver (Debian packages) =="
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+if ! "$PYTHON" -c "import selenium" >/dev/null 2>&1; then
+    echo "== installing selenium into $("$PYTHON" -c 'import sys; print(sys.prefix)') =="
+    "$PYTHON" -m pip install --quiet "selenium>=4.10"
+fi
+# Selenium must never try to fetch a driver or a browser: both paths are given explicitly.
+export SE_OFFLINE=true
 
 "$JB" build . --builder singlehtml
 page=$(find _build/singlehtml -name intro.html -not -path '*/_static/*' | head -n 1)
@@ -22,20 +45,10 @@ page=$(find _build/singlehtml -name intro.html -not -path '*/_static/*' | head -
 # Sphinx writes the single page where the root document lives (book/intro.html) but with links
 # relative to the output root (_static/, _images/): print a copy placed at the root.
 cp "$page" _build/singlehtml/onestep-print.html
-page=onestep-print.html
 
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-"$PYTHON" -m http.server "$port" --bind 127.0.0.1 --directory _build/singlehtml >/dev/null 2>&1 &
-server=$!
-profile=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$profile"' EXIT
-sleep 1
-
-mkdir -p "$(dirname "$OUT")"
-# --virtual-time-budget lets MathJax typeset every formula before the page is printed.
-"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
-    --run-all-compositor-stages-before-draw --virtual-time-budget=60000 \
-    --no-pdf-header-footer --print-to-pdf="$OUT" "http://127.0.0.1:$port/$page" 2>/dev/null
+status=0
+"$PYTHON" scripts/print_pdf.py _build/singlehtml onestep-print.html "$OUT" --paper "$PAPER" \
+    --max-overflow "${PDF_MAX_OVERFLOW:-0}" --keep-going || status=$?
 [ -s "$OUT" ] || { echo "build_pdf: Chromium wrote no PDF" >&2; exit 1; }
 echo "PDF: $OUT ($(du -h "$OUT" | cut -f1))"
+exit "$status"

@@ -7,8 +7,10 @@ to ``OUT`` and removes, from notebooks and Markdown pages alike,
   ```` ```{solution-end} ```` fence, across cells (code cells inside are dropped);
 * fenced ```` ```{solution} ```` blocks;
 
-then sets ``hide_solutions: true`` for sphinx-exercise in the copied configuration. Prints how
-many solutions it removed and fails if a start has no end.
+then sets ``hide_solutions: true`` for sphinx-exercise in the copied configuration and turns the
+Binder and Colab launch buttons off there (they would open the repository's notebooks, solutions
+included; students download the edition's own notebooks with the page's download button).
+Prints how many solutions it removed and fails if a start has no end.
 """
 
 from __future__ import annotations
@@ -91,6 +93,12 @@ def main(out: Path) -> None:
     config = re.sub(
         r'^title: *"?(.*?)"?\s*$', r'title: "\1 (student edition)"', config, count=1, flags=re.M
     )
+    config, n_launch = re.subn(
+        r"^(\s+)(binderhub_url|colab_url|jupyterhub_url|deepnote_url):.*$", r'\1\2: ""', config,
+        flags=re.M,
+    )
+    if n_launch == 0:
+        raise SystemExit("could not turn the launch buttons off in the copied _config.yml")
     (out / "_config.yml").write_text(config, encoding="utf-8")
     print(f"student edition source in {out}: {removed} solutions removed")
 

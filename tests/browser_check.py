@@ -198,6 +198,8 @@ function measure(kind, index, el, boxes, text, chars) {
                   ? cell.querySelector('.cell_input pre').textContent.trim().split('\\n')[0]
                     .slice(0, 60) : '',
                 chars: chars ? chars() : 0,
+                part: el.closest('.cell_output') ? 'output'
+                  : (el.closest('.cell_input') ? 'input' : ''),
                 text: text().replace(/\\s+/g, ' ').trim().slice(0, 160)});
   }
 }
@@ -665,7 +667,8 @@ def print_overflow(reports: list[PageReport], widths: tuple[int, ...], tolerance
             where = f"#{item['section']}" if item["section"] else ""
             cell = f" cell {item['cell']} ({item['cellStart']!r})" if item["cell"] >= 0 else ""
             chars = f", a {item['chars']}-character line" if item.get("chars") else ""
-            print(f"  {path}{where}{cell} @{w}px {item['kind']} +{over}px "
+            kind = f"{item['kind']} {item['part']}" if item.get("part") else item["kind"]
+            print(f"  {path}{where}{cell} @{w}px {kind} +{over}px "
                   f"({item['natural']} px in {item['avail']}{chars}): {item['text'][:120]}")
     return sum(len(r.overflowing()) for r in reports)
 

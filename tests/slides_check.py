@@ -10,7 +10,7 @@ It serves ``SLIDES_DIR`` (default ``_build/slides``, made by ``scripts/build_sli
 127.0.0.1, opens ``index.html`` and each ``lecture-K.html`` with Selenium (the same browser, driver
 and JavaScript-error hook as ``tests/browser_check.py``) and checks that
 
-* the index links to every deck and every link resolves;
+* the index links to every deck, every link resolves, and it shows no raw TeX;
 * each deck starts (reveal.js ready) and has at least ``--min-slides`` slides (default 8);
 * MathJax rendered every math element (each ``.math`` holds an ``mjx-container``, no
   ``mjx-merror``, no raw ``$``/``$$``, ``\\(``, ``\\[`` or ``\\begin{`` in the visible text outside
@@ -189,6 +189,11 @@ def check_index(base: str, decks: list[str], root: Path, no_pdf: bool) -> list[s
     problems = []
     with urllib.request.urlopen(urllib.parse.urljoin(base, "index.html"), timeout=20) as resp:
         text = resp.read().decode("utf-8", "replace")
+    visible = re.sub(r"<(style|script)[^>]*>.*?</\1>|<code>.*?</code>|<[^>]+>", "", text,
+                     flags=re.S)
+    for pat in ("$", "\\(", "\\["):
+        if pat in visible:
+            problems.append(f"raw TeX in index.html: {pat}")
     hrefs = set(re.findall(r'href="([^"#]+)"', text))
     for deck in decks:
         if deck not in hrefs:

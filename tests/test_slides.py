@@ -82,7 +82,8 @@ def chapter(renderer):
            + "long, " * 30 + "up to here. More.\n```\n\n```{solution-start} ex-one\n```"),
         code("solution_plot()", image=wide),
         md("```{solution-end}\n```\n\n```{exercise}\n:label: ex-two\n\n1. Part one.\n"
-           "2. Part two.\n```"),
+           "2. Part two.\n```\n\n```{exercise}\n:label: ex-three\n\n(★, derivation)\n\n"
+           "1. Show this.\n2. And that.\n```"),
         md("## What to remember\n\n- the key point $k$\n- another one"),
     ]
     cells = ms.read_cells(Path("x.ipynb"), nb)
@@ -166,7 +167,8 @@ def test_explicit_slide_and_skip(chapter):
 
 
 def test_exercises_collected_with_first_line(chapter):
-    assert [label for label, _ in chapter.exercises] == ["ex-one", "ex-two"]
+    assert [label for label, _ in chapter.exercises] == ["ex-one", "ex-two", "ex-three"]
+    assert chapter.exercises[2][1] == "(★, derivation) Show this."
     assert "First line of the exercise" in chapter.exercises[0][1]
     assert "up to here." in chapter.exercises[0][1]
     assert "More." not in chapter.exercises[0][1]
@@ -222,5 +224,53 @@ def test_decks_from_the_book(number, tmp_path):
     page = ms.deck_page(deck)
     for leftover in ("```{", ":::{", "{prf:", "{doc}`", "{cite", "{ref}`", "{eq}`"):
         assert leftover not in page, f"lecture {number}: MyST left in the deck: {leftover}"
+    visible = re.sub(r'<(script|style|title|pre|code|aside)[^>]*>.*?</\1>'
+                     r'|<span class="math">.*?</span>|<div class="math display">.*?</div>', "",
+                     page, flags=re.S)
+    visible = re.sub(r"<[^>]+>", "", visible)  # text only, not the attributes
+    assert "$" not in visible, "raw TeX outside the math elements"
     assert "mathjax/tex-chtml-full.js" in page and "reveal.js/dist/reveal.js" in page
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?:', page), "needs network"
+
+
+def _executed_pair(tmp_path):
+    """A stripped notebook on disk and its 'executed' twin (an image output)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [md("# T\n\n## S\n\nText."), code("plot()")]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(nb, path)
+    done = nbformat.reads(nbformat.writes(nb), as_version=4)
+    done.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={"image/png": png(4, 3), "text/plain": "<Figure>"})]
+    return path, done
+
+
+def test_outputs_from_the_slides_cache_when_the_code_is_unchanged(tmp_path):
+    path, done = _executed_pair(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    key = ms.code_key(nbformat.read(path, as_version=4))
+    nbformat.write(done, cache / f"chapter-{key}.ipynb")
+    nb = ms.executed_notebook(path, cache, execute=False)
+    assert ms.output_figures(ms.read_cells(path, nb)[1])
+    # the code changed: the cached outputs are not used (and nothing is executed here)
+    changed = nbformat.read(path, as_version=4)
+    changed.cells[1].source = "plot(2)"
+    nbformat.write(changed, path)
+    nb = ms.executed_notebook(path, cache, execute=False)
+    assert not ms.output_figures(ms.read_cells(path, nb)[1])
+
+
+def test_outputs_from_the_books_jupyter_cache(tmp_path, monkeypatch):
+    jupyter_cache = pytest.importorskip("jupyter_cache")
+    from jupyter_cache.base import CacheBundleIn
+
+    path, done = _executed_pair(tmp_path)
+    cache = jupyter_cache.get_cache(str(tmp_path / "_build" / ".jupyter_cache"))
+    cache.cache_notebook_bundle(CacheBundleIn(done, str(path)), check_validity=False,
+                                overwrite=True)
+    monkeypatch.setattr(ms, "ROOT", tmp_path)
+    nb = ms.executed_notebook(path, tmp_path / "empty", execute=False)
+    assert ms.output_figures(ms.read_cells(path, nb)[1])

@@ -87,7 +87,8 @@ class OutsideValidatedDomainWarning(UserWarning):
     Raised for a student that is not odd (:func:`onestep_lib.activations.is_odd`) at η̃ > 0 with
     ``bulk="isotropic"``: the isotropic bulk ignores the row contraction and the stretch of the
     step; ``bulk="gradient"`` (or ``"anisotropic"`` for a ReLU student at a large batch) models
-    them. The feature-learning chapter measures the gaps.
+    them. The chapters measure the gaps (book/feature_learning_beyond.ipynb,
+    book/strong_step.ipynb).
     """
 
 
@@ -249,7 +250,7 @@ def _build(
         warnings.warn(
             f"student {stu.name!r} is not odd (E[σ] or E[σ''] ≠ 0): the isotropic bulk at "
             f"eta={eta:g} > 0 misses the row contraction and stretch of the step; "
-            "bulk='gradient' models them (the feature-learning chapter measures the gap)",
+            "bulk='gradient' models them (book/feature_learning_beyond.ipynb measures the gap)",
             OutsideValidatedDomainWarning,
             stacklevel=4,
         )

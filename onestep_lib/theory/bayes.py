@@ -1,6 +1,7 @@
 """The Bayes-optimal test error of the single-index problem (information-theoretic baseline).
 
-The data are those of the course (book/feature_learning.ipynb): ``x ~ N(0, I_d)``,
+The data are those of the course (book/notation.ipynb; the baseline is drawn in
+book/feature_learning_beyond.ipynb): ``x ~ N(0, I_d)``,
 ``y = σ*(z) + √Δ ξ`` with ``z = ⟨θ, x⟩/√d``, ``n = α d`` samples, and a Gaussian prior
 ``θ ~ N(0, I_d)`` (asymptotically the same as θ uniform on the sphere of radius √d). The
 Bayes-optimal estimator uses all ``n`` samples at once; its error is the best any method can

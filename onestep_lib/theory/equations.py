@@ -4,14 +4,14 @@ Order parameters (``a`` the readout, ``f = aᵀσ(W¹x)/√p``, ``W`` the bulk, 
 ``q1 = aᵀΩa/p``, ``q2 = ‖a‖²/p``, ``t = aᵀWv/√(pd)``, ``ψ = aᵀWζ/√(pd)``, ``m = Σa/√p`` and
 the susceptibilities ``V1, V2``. Given κ, the predictor is Gaussian with mean
 ``ĉ(κ) = μ0(κ)m + μ1(κ)κt`` and variance ``q(κ) = μ1²q1 + μ2²q2``; its covariance with the
-teacher's ``ζ``-part is ``μ1ψ``, hence
+teacher's ``ζ``-part is ``μ1ψ``, hence (ridge: the training residual is the test-like
+residual shrunk by ``1/(1+V)``; Δ only on the labels)::
 
     R(κ) = hh + ĉ² − 2ĉh − 2μ1ψh1 + q,        ε_g = E_κ[R],
-    ε_train = E_κ[(R + Δ)/(1 + V)²]          (ridge: the training residual is the test-like
-                                              residual shrunk by 1/(1+V); Δ only on the labels).
+    ε_train = E_κ[(R + Δ)/(1 + V)²]
 
 The conjugates (``V̂1 = α E_κ[μ1²/(1+V)]``, ``V̂2 = α E_κ[μ2²/(1+V)]``, ``t̂``, ``ψ̂``, ``q̂1``,
-``q̂2``) and the spectral side
+``q̂2``) and the spectral side::
 
     V1 = ⟨D/S⟩, V2 = ⟨1/S⟩, t = t̂⟨F/S⟩ + ψ̂⟨K/S⟩, ψ = ψ̂⟨H/S⟩ + t̂⟨K/S⟩,
     q1 = ⟨D N/S²⟩, q2 = ⟨N/S²⟩,   S_j = φλ + V̂1 D_j + V̂2,
