@@ -8,8 +8,8 @@ For each student/teacher pair and each cell of the (η̃, α0) grid it simulates
 random-features model) and with the true bulk (``bulk="gradient"``). It prints one line a cell
 (network mean ± standard error, both theories and their relative gaps) and writes the table to
 ``FILE`` (JSON, default ``onestep_lib/data/domain_map.json``, shipped with the library),
-which the chapter "Where the spiked surrogate stops" draws as heat maps. These simulations are held back from the theory: nothing
-in the true-bulk model was fitted to them.
+which the chapter "Where the spiked surrogate stops" draws as heat maps. These simulations are
+held back from the theory: nothing in the true-bulk model was fitted to them.
 
 Defaults (``D = 1000``, ``S = 6``): about 20 minutes on 2 CPU cores, a minute on a GPU.
 """
