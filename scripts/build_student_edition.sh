@@ -20,8 +20,9 @@ LOG=_build/student_build.log
 
 "$PYTHON" scripts/make_student_edition.py "$SRC"
 # _build/student_build keeps the edition's execution cache between runs (its notebooks differ
-# from the book's, so the book's cache does not serve them); only the HTML is rebuilt.
-rm -rf _build/student _build/student_build/_build/html
+# from the book's, so the book's cache does not serve them); the pages are read and written
+# anew each time (no stale doctree hides a warning).
+rm -rf _build/student _build/student_build/_build/html _build/student_build/_build/.doctrees
 mkdir -p _build
 status=0
 "$JB" build "$SRC" --path-output _build/student_build -W -n --keep-going 2>&1 | tee "$LOG" \
