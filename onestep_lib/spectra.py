@@ -46,6 +46,7 @@ At φ = 1, ``⟨1/(1 + t)⟩`` is the golden ratio's inverse ``(√5 − 1)/2``:
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +68,7 @@ __all__ = [
     "trace_t_inverse_product_squared",
     "OutlierPrediction",
     "spiked_outlier",
+    "OneStepOutlier",
     "one_step_outlier",
 ]
 
@@ -484,7 +486,7 @@ class OutlierPrediction:
     value : float
         The outlier singular value (the bulk edge ``√c(1+√φ)`` below threshold).
     threshold : float
-        The critical θ.
+        The critical strength ``s_c = √c φ^{1/4}``.
     left_overlap : float
         ``⟨ũ, a⟩²``, the squared overlap of the top left singular vector with ``a`` (0 below
         threshold).
@@ -492,10 +494,10 @@ class OutlierPrediction:
         ``⟨ṽ, b⟩²``, the same on the right.
     edge : float
         The bulk's top singular value.
-    theta : float
-        The spike strength θ.
+    strength : float
+        The spike strength ``s = √c ϑ`` (``theta`` is a deprecated alias of this field).
     detached : bool
-        ``theta > threshold`` (property).
+        ``strength > threshold`` (property).
     """
 
     value: float
@@ -503,11 +505,18 @@ class OutlierPrediction:
     left_overlap: float
     right_overlap: float
     edge: float
-    theta: float
+    strength: float
 
     @property
     def detached(self) -> bool:
-        return self.theta > self.threshold
+        return self.strength > self.threshold
+
+    @property
+    def theta(self) -> float:
+        """Deprecated alias of :attr:`strength` (θ is the teacher direction in this book)."""
+        warnings.warn("OutlierPrediction.theta is deprecated; use .strength", DeprecationWarning,
+                      stacklevel=2)
+        return self.strength
 
 
 def _d_transform(z: float, c: float, phi: float) -> tuple[float, float, float, float]:
@@ -528,24 +537,35 @@ def _d_transform(z: float, c: float, phi: float) -> tuple[float, float, float, f
     return phi1, phi2, phi1 * phi2, dphi1 * phi2 + phi1 * dphi2
 
 
-def spiked_outlier(*, theta: float, c: float = 1.0, width_ratio: float = 1.0) -> OutlierPrediction:
-    """BBP transition of ``√c W⁰ + θ a bᵀ`` in the limit ``d → ∞`` (Benaych-Georges & Nadakuditi,
-    *The singular values and vectors of low rank perturbations of large rectangular random
-    matrices*, 2012, Thm 2.9–2.10).
+def spiked_outlier(
+    *,
+    strength: float | None = None,
+    c: float = 1.0,
+    width_ratio: float = 1.0,
+    theta: float | None = None,
+) -> OutlierPrediction:
+    """BBP transition of ``√c W⁰ + s a bᵀ`` (``s`` = ``strength``) in the limit ``d → ∞``
+    (Benaych-Georges & Nadakuditi, *The singular values and vectors of low rank perturbations of
+    large rectangular random matrices*, 2012, Thm 2.9–2.10).
 
     With the D-transform ``D(z) = φ₁(z)φ₂(z)`` of the bulk singular values: the outlier ``ρ``
-    solves ``D(ρ) = 1/θ²`` when ``θ > θ_c = D(edge⁺)^{−1/2}``, and
-    ``⟨ũ, a⟩² = −2φ₁(ρ)/(θ² D'(ρ))``, ``⟨ṽ, b⟩² = −2φ₂(ρ)/(θ² D'(ρ))``.
-    For MP, ``θ_c = √c φ^{1/4}`` (rows of unit norm: ``θ_c⁴ = c² φ``).
+    solves ``D(ρ) = 1/s²`` when ``s > s_c = D(edge⁺)^{−1/2}``, and
+    ``⟨ũ, a⟩² = −2φ₁(ρ)/(s² D'(ρ))``, ``⟨ṽ, b⟩² = −2φ₂(ρ)/(s² D'(ρ))``.
+    For MP, ``s_c = √c φ^{1/4}`` (rows of unit norm: ``s_c⁴ = c² φ``). The book writes the
+    perturbation in units of the bulk, ``√c ϑ a bᵀ`` (appendix on Marchenko–Pastur, the BBP
+    theorem): ``strength = √c ϑ`` and the threshold is ``ϑ > φ^{1/4}``. (θ is the teacher
+    direction in this book, never a strength.)
 
     Parameters
     ----------
-    theta : float
-        Spike strength θ ≥ 0.
+    strength : float
+        Spike strength ``s = √c ϑ ≥ 0``.
     c : float
         Bulk scale c > 0.
     width_ratio : float
         φ = p/d > 0.
+    theta : float, optional
+        Deprecated name of ``strength``.
 
     Returns
     -------
@@ -553,46 +573,86 @@ def spiked_outlier(*, theta: float, c: float = 1.0, width_ratio: float = 1.0) ->
 
     Examples
     --------
-    Square case (φ = 1, c = 1): ``ρ = θ + 1/θ`` and squared overlaps ``1 − 1/θ²``:
+    Square case (φ = 1, c = 1): ``ρ = s + 1/s`` and squared overlaps ``1 − 1/s²``:
 
-    >>> out = spiked_outlier(theta=2.0)
+    >>> out = spiked_outlier(strength=2.0)
     >>> round(out.value, 10), round(out.left_overlap, 10), out.detached
     (2.5, 0.75, True)
-    >>> spiked_outlier(theta=0.5).value  # below θ_c = 1: the bulk edge
+    >>> spiked_outlier(strength=0.5).value  # below s_c = 1: the bulk edge
     2.0
     """
-    theta = check_real("theta", theta, low=0.0)
+    if theta is not None:
+        if strength is not None:
+            raise TypeError("spiked_outlier: give strength= only (theta= is its deprecated name)")
+        warnings.warn("spiked_outlier(theta=...) is deprecated; use strength=", DeprecationWarning,
+                      stacklevel=2)
+        strength = theta
+    if strength is None:
+        raise TypeError("spiked_outlier: missing the keyword argument 'strength'")
+    strength = check_real("strength", strength, low=0.0)
     c = check_real("c", c, low=0.0, low_open=True)
     phi = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     edge = math.sqrt(c) * (1.0 + math.sqrt(phi))
     threshold = math.sqrt(c) * phi**0.25
-    if theta <= threshold:
-        return OutlierPrediction(edge, threshold, 0.0, 0.0, edge, theta)
-    target = 1.0 / theta**2
-    # D decreases from D(edge) = 1/θ_c² to 0 on (edge, ∞); bracket and bisect/secant (brentq)
+    if strength <= threshold:
+        return OutlierPrediction(edge, threshold, 0.0, 0.0, edge, strength)
+    target = 1.0 / strength**2
+    # D decreases from D(edge) = 1/s_c² to 0 on (edge, ∞); bracket and bisect/secant (brentq)
     from scipy.optimize import brentq
 
-    hi = edge + theta + 1.0
+    hi = edge + strength + 1.0
     while _d_transform(hi, c, phi)[2] > target:
         hi *= 2.0
     lo = edge * (1.0 + 1e-15) + 1e-300
     rho = brentq(lambda z: _d_transform(z, c, phi)[2] - target, lo, hi, xtol=1e-15, rtol=1e-15)
     p1, p2, _, dD = _d_transform(rho, c, phi)
-    left = -2.0 * p1 / (theta**2 * dD)
-    right = -2.0 * p2 / (theta**2 * dD)
-    return OutlierPrediction(rho, threshold, left, right, edge, theta)
+    left = -2.0 * p1 / (strength**2 * dD)
+    right = -2.0 * p2 / (strength**2 * dD)
+    return OutlierPrediction(rho, threshold, left, right, edge, strength)
+
+
+@dataclass(frozen=True)
+class OneStepOutlier:
+    """The outlier of a one-step layer (:func:`one_step_outlier`).
+
+    Attributes
+    ----------
+    singular_value : float
+        The top singular value ``ρ``.
+    threshold : float
+        The BBP threshold ``s_c = √c φ^{1/4}`` (always far below the strength ``s = r√p``).
+    left_overlap : float
+        Squared overlap of the top left singular vector with ``1_p/√p``.
+    right_overlap : float
+        Squared overlap of the top right singular vector with ``v/√d``.
+    target_overlap : float
+        Squared overlap of the top right singular vector with ``θ/√d``: ``γ²·right_overlap``.
+    """
+
+    singular_value: float
+    threshold: float
+    left_overlap: float
+    right_overlap: float
+    target_overlap: float
+
+    def __getitem__(self, key: str) -> float:
+        """Deprecated dictionary access (``one_step_outlier`` returned a dict before)."""
+        warnings.warn("one_step_outlier(...)[key] is deprecated; use the attribute "
+                      f".{key}", DeprecationWarning, stacklevel=2)
+        return getattr(self, key)
 
 
 def one_step_outlier(
     *, c: float, r: float, d: int, width_ratio: float = 1.0, gamma: float = 1.0
-) -> dict[str, float]:
+) -> OneStepOutlier:
     """Outlier of the sRF layer ``W¹ = √c W⁰ + (r/√d) 1_p vᵀ`` at dimension ``d``.
 
-    Here ``θ a bᵀ`` has ``a = 1_p/√p``, ``b = v/√d`` and ``θ = r√p``: in the giant-step scaling
+    Here ``s a bᵀ`` has ``a = 1_p/√p``, ``b = v/√d`` and ``s = r√p``: in the giant-step scaling
     the spike grows like ``√d`` while the bulk stays O(1), so the outlier is always detached,
-    ``ρ = θ(1 + O(1/d))`` and the overlaps tend to 1 at rate 1/d. Returns the singular value,
+    ``ρ = s(1 + O(1/d))`` and the overlaps tend to 1 at rate 1/d. Returns the singular value,
     the squared overlaps of the singular vectors with ``1/√p`` and with ``v/√d``, and the
-    squared overlap of the right singular vector with ``θ/√d`` (``γ²`` times the latter).
+    squared overlap of the right singular vector with the teacher direction ``θ/√d`` (``γ²``
+    times the latter).
 
     Parameters
     ----------
@@ -607,14 +667,14 @@ def one_step_outlier(
 
     Returns
     -------
-    dict
+    OneStepOutlier
         ``singular_value``, ``threshold``, ``left_overlap``, ``right_overlap`` and
         ``target_overlap``.
 
     Examples
     --------
     >>> out = one_step_outlier(c=1.01897, r=1.13406, d=1000, gamma=0.97185)
-    >>> round(out["singular_value"], 2), round(out["target_overlap"], 3)
+    >>> round(out.singular_value, 2), round(out.target_overlap, 3)
     (35.89, 0.944)
     """
     d = check_int("d", d, low=2)
@@ -623,14 +683,14 @@ def one_step_outlier(
     width_ratio = check_real("width_ratio", width_ratio, low=0.0, low_open=True)
     gamma = check_real("gamma", gamma, low=-1.0, high=1.0)
     p = max(1, int(round(width_ratio * d)))
-    pred = spiked_outlier(theta=r * math.sqrt(p), c=c, width_ratio=width_ratio)
-    return {
-        "singular_value": pred.value,
-        "threshold": pred.threshold,
-        "left_overlap": pred.left_overlap,
-        "right_overlap": pred.right_overlap,
-        "target_overlap": gamma**2 * pred.right_overlap,
-    }
+    pred = spiked_outlier(strength=r * math.sqrt(p), c=c, width_ratio=width_ratio)
+    return OneStepOutlier(
+        singular_value=pred.value,
+        threshold=pred.threshold,
+        left_overlap=pred.left_overlap,
+        right_overlap=pred.right_overlap,
+        target_overlap=gamma**2 * pred.right_overlap,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -648,7 +708,6 @@ _MOVED = {
 
 def __getattr__(name: str):
     if name in _MOVED:
-        import warnings
 
         from .theory import traces
 

@@ -141,14 +141,29 @@ class Curves:
 
 @dataclass
 class SimulationPoints:
-    """A quick simulation: mean and standard deviation over seeds of ε_g at a few α."""
+    """A quick simulation: ε_g at a few α, mean (``test_error``) and standard deviation over
+    seeds (``test_error_std``), the names of the simulation results."""
 
     alpha: np.ndarray
-    mean: np.ndarray
-    std: np.ndarray
+    test_error: np.ndarray
+    test_error_std: np.ndarray
     d: int
     seeds: int
     model: str = "network"
+
+    @property
+    def mean(self) -> np.ndarray:
+        """Deprecated name of :attr:`test_error`."""
+        warnings.warn("SimulationPoints.mean is deprecated; use .test_error",
+                      DeprecationWarning, stacklevel=2)
+        return self.test_error
+
+    @property
+    def std(self) -> np.ndarray:
+        """Deprecated name of :attr:`test_error_std`."""
+        warnings.warn("SimulationPoints.std is deprecated; use .test_error_std",
+                      DeprecationWarning, stacklevel=2)
+        return self.test_error_std
 
 
 def _theory_curve(p: dict[str, Any], alphas: np.ndarray) -> np.ndarray:
@@ -234,8 +249,9 @@ def run_simulation(*, d: int = 200, seeds: int = 2, n_points: int = 5, model: st
     curve = simulation.learning_curve(alphas=alphas, d=d, seeds=seeds, model=model,
                                       progress=progress, **_model_keywords(p))
     return SimulationPoints(alpha=np.asarray(curve.alphas, dtype=float),
-                            mean=np.asarray(curve.test_error, dtype=float),
-                            std=np.asarray(curve.test_error_std, dtype=float), d=d, seeds=seeds,
+                            test_error=np.asarray(curve.test_error, dtype=float),
+                            test_error_std=np.asarray(curve.test_error_std, dtype=float),
+                            d=d, seeds=seeds,
                             model=model)
 
 
@@ -275,7 +291,7 @@ class FigureArtists:
             self.points = None
         if sim is not None:
             self.points = plotting.simulation_points(
-                self.ax, sim.alpha, sim.mean, sim.std, role=sim.model,
+                self.ax, sim.alpha, sim.test_error, sim.test_error_std, role=sim.model,
                 label=f"simulation ({sim.model}, d={sim.d}, {sim.seeds} seeds)")
         self.ax.legend()
         self._rescale()

@@ -24,20 +24,8 @@ command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 OUT="_build/pdf/onestep.pdf"
 PAPER="${PAPER:-a4}"
 
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ] || [ ! -x "${CHROMEDRIVER:-/usr/bin/chromedriver}" ]; then
-    echo "== installing chromium and chromium-driver (Debian packages) =="
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
-fi
-export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}" CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-if ! "$PYTHON" -c "import selenium" >/dev/null 2>&1; then
-    echo "== installing selenium into $("$PYTHON" -c 'import sys; print(sys.prefix)') =="
-    "$PYTHON" -m pip install --quiet "selenium>=4.10"
-fi
-# Selenium must never try to fetch a driver or a browser: both paths are given explicitly.
-export SE_OFFLINE=true
+# shellcheck source=scripts/_chromium.sh
+. scripts/_chromium.sh "build_pdf"
 
 "$JB" build . --builder singlehtml
 page=$(find _build/singlehtml -name intro.html -not -path '*/_static/*' | head -n 1)

@@ -26,20 +26,8 @@ echo "== decks =="
 "$PYTHON" scripts/make_slides.py --out "$OUT" --cache "$CACHE" "$@"
 
 echo "== PDFs (headless Chromium, reveal.js print view) =="
-if [ -z "${CHROMIUM:-}" ]; then
-    for c in /usr/bin/chromium "$(command -v google-chrome || true)" "$(command -v chromium || true)"; do
-        if [ -n "$c" ] && [ -x "$c" ]; then CHROMIUM="$c"; break; fi
-    done
-fi
-if [ -z "${CHROMIUM:-}" ]; then
-    echo "installing chromium (Debian package)"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
-    CHROMIUM=/usr/bin/chromium
-fi
-export CHROMIUM
+# shellcheck source=scripts/_chromium.sh
+. scripts/_chromium.sh "build_slides"
 
 port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 "$PYTHON" -m http.server "$port" --bind 127.0.0.1 --directory "$OUT" >/dev/null 2>&1 &

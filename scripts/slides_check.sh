@@ -21,42 +21,8 @@ if [ ! -f "$SLIDES_DIR/index.html" ]; then
     exit 2
 fi
 
-find_browser() {
-    if [ -z "${CHROMIUM:-}" ]; then
-        for c in /usr/bin/chromium "$(command -v google-chrome || true)" \
-                 "$(command -v chromium || true)"; do
-            if [ -n "$c" ] && [ -x "$c" ]; then CHROMIUM="$c"; break; fi
-        done
-    fi
-    if [ -z "${CHROMEDRIVER:-}" ]; then
-        for c in /usr/bin/chromedriver "${CHROMEWEBDRIVER:+$CHROMEWEBDRIVER/chromedriver}" \
-                 "$(command -v chromedriver || true)"; do
-            if [ -n "$c" ] && [ -x "$c" ]; then CHROMEDRIVER="$c"; break; fi
-        done
-    fi
-}
-find_browser
-if [ -z "${CHROMIUM:-}" ] || [ -z "${CHROMEDRIVER:-}" ]; then
-    echo "== installing chromium and chromium-driver (Debian packages) =="
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
-    CHROMIUM="" CHROMEDRIVER=""
-    find_browser
-fi
-if [ -z "${CHROMIUM:-}" ] || [ -z "${CHROMEDRIVER:-}" ]; then
-    echo "slides check: no Chromium and chromedriver found (apt-get install chromium chromium-driver)" >&2
-    exit 2
-fi
-export CHROMIUM CHROMEDRIVER
-
-if ! "$PYTHON" -c "import selenium" >/dev/null 2>&1; then
-    echo "== installing selenium into $("$PYTHON" -c 'import sys; print(sys.prefix)') =="
-    "$PYTHON" -m pip install --quiet "selenium>=4.10"
-fi
-
-export SE_OFFLINE=true
+# shellcheck source=scripts/_chromium.sh
+. scripts/_chromium.sh "slides check"
 shots=()
 if [ -n "${SCREENSHOTS:-}" ]; then shots=(--screenshots "$SCREENSHOTS"); fi
 exec "$PYTHON" tests/slides_check.py "$SLIDES_DIR" "${shots[@]}"

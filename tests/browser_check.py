@@ -17,6 +17,10 @@ a free port, opens each page with Selenium driving ``/usr/bin/chromium`` through
 * notebook pages carry launch buttons (Binder and Colab links to the notebook);
 * no JavaScript error was raised (console errors, ``window.onerror``, unhandled rejections),
   and no resource was requested from outside the site (the book must work offline).
+* what the reader sees is the book, not its scaffolding: no unparsed directive (```` ```{ ````,
+  ``:::{``, ``:label:``) in the visible text, no ``assert`` line or nbval marker in a visible
+  code cell (check cells are tagged ``remove-cell``), no repr of a matplotlib object
+  (``Text(...)``, ``<matplotlib...>``) printed under a figure.
 
 and measures, at viewport widths of 1280 and 900 CSS pixels (``--widths``), the elements that
 are wider than their column: display equations (``mjx-container[display="true"]`` and the
@@ -127,6 +131,22 @@ for (const pat of ['$$', '\\\\(', '\\\\[', '\\\\begin{']) {
   const i = text.indexOf(pat);
   if (i >= 0) raw.push(JSON.stringify(text.slice(Math.max(0, i - 40), i + 60)));
 }
+// a directive MyST did not parse shows up as its source text
+const directives = [];
+for (const pat of ['```{', ':::{', ':label: ']) {
+  const i = text.indexOf(pat);
+  if (i >= 0) directives.push(JSON.stringify(text.slice(Math.max(0, i - 40), i + 60)));
+}
+// test scaffolding in the code a reader sees (check cells are tagged remove-cell)
+const scaffolding = Array.from(document.querySelectorAll('.cell_input pre'))
+  .flatMap(e => e.textContent.split('\\n'))
+  .filter(l => /^\\s*assert\\b/.test(l) || l.includes('NBVAL'))
+  .map(l => l.trim().slice(0, 80));
+// the repr of a matplotlib object printed under a figure (a cell that ends in a plotting call)
+const reprs = Array.from(document.querySelectorAll('.cell_output pre'))
+  .map(e => e.textContent.trim())
+  .filter(t => /^(\\[?<matplotlib\\.|Text\\(|\\[<matplotlib)/.test(t))
+  .map(t => t.slice(0, 80));
 const links = Array.from(document.querySelectorAll('a[href]')).map(a => a.href);
 const launch = Array.from(document.querySelectorAll('a[href]')).map(a => a.href)
   .filter(h => h.includes('mybinder.org') || h.includes('colab.research.google.com'));
@@ -139,6 +159,9 @@ return {
     .map(e => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120)),
   unrendered: unrendered,
   raw: raw,
+  directives: directives,
+  scaffolding: scaffolding,
+  reprs: reprs,
   links: links,
   launch: launch,
   resources: resources,
@@ -447,6 +470,12 @@ def check_page(driver, base: str, root: Path, page: str, links: LinkChecker,
         report.problems.append(f"MathJax error: {err}")
     for snippet in facts["raw"]:
         report.problems.append(f"raw TeX in the visible text: {snippet}")
+    for snippet in facts["directives"]:
+        report.problems.append(f"unparsed directive in the visible text: {snippet}")
+    for line in facts["scaffolding"]:
+        report.problems.append(f"test scaffolding in a visible code cell: {line}")
+    for text in facts["reprs"]:
+        report.problems.append(f"a matplotlib object's repr printed as output: {text}")
 
     report.images = len(images)
     for img in images:

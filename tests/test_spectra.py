@@ -129,10 +129,10 @@ def test_asymptotic_traces_against_sampled_spectrum(phi):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("phi", [0.5, 2.0])
-@pytest.mark.parametrize("theta", [0.5, 1.6])
-def test_spiked_outlier_against_sampled_matrices(phi, theta):
+@pytest.mark.parametrize("strength", [0.5, 1.6])
+def test_spiked_outlier_against_sampled_matrices(phi, strength):
     c, d = 1.2, 800
-    pred = S.spiked_outlier(theta=theta, c=c, width_ratio=phi)
+    pred = S.spiked_outlier(strength=strength, c=c, width_ratio=phi)
     rng = np.random.default_rng(7)
     vals = []
     for seed in range(3):
@@ -140,20 +140,21 @@ def test_spiked_outlier_against_sampled_matrices(phi, theta):
         a = rng.standard_normal(w0.shape[0])
         a /= np.linalg.norm(a)
         b = v / math.sqrt(d)
-        s, u, vt = _top_singular_triplet(math.sqrt(c) * w0 + theta * np.outer(a, b))
+        s, u, vt = _top_singular_triplet(math.sqrt(c) * w0 + strength * np.outer(a, b))
         vals.append((s, (u @ a) ** 2, (vt @ b) ** 2))
     top, left, right = np.mean(vals, axis=0)
     # measured seed spread at d = 800: 0.01 (value), 0.02 (overlaps); subcritical overlaps O(1/d)
     assert top == pytest.approx(pred.value, abs=0.03)
     assert left == pytest.approx(pred.left_overlap, abs=0.05)
     assert right == pytest.approx(pred.right_overlap, abs=0.05)
-    assert pred.detached == (theta > pred.threshold)
+    assert pred.detached == (strength > pred.threshold)
 
 
 def test_outlier_threshold_is_mp_edge():
     for phi in [0.5, 1.0, 2.0]:
         pred = S.spiked_outlier(
-            theta=S.spiked_outlier(theta=0.0, width_ratio=phi).threshold * 1.0001, width_ratio=phi
+            strength=S.spiked_outlier(strength=0.0, width_ratio=phi).threshold * 1.0001,
+            width_ratio=phi,
         )
         assert pred.value == pytest.approx(1.0 + math.sqrt(phi), rel=1e-3)
         assert pred.left_overlap < 1e-2
@@ -168,6 +169,20 @@ def test_one_step_outlier(d):
     W1 = math.sqrt(c) * w0 + r / math.sqrt(d) * np.outer(np.ones(p), v)
     s, u, vt = _top_singular_triplet(W1)
     # ρ = r√p (1 + O(1/d)); the cross term ⟨1/√p, √c W⁰ v/√d⟩ ~ N(0, c/d) shifts it at random
-    assert s == pytest.approx(out["singular_value"], abs=4.0 * math.sqrt(c / d))
-    assert (u.sum() / math.sqrt(p)) ** 2 == pytest.approx(out["left_overlap"], abs=3e-3)
-    assert (vt @ v / math.sqrt(d)) ** 2 == pytest.approx(out["right_overlap"], abs=3e-3)
+    assert s == pytest.approx(out.singular_value, abs=4.0 * math.sqrt(c / d))
+    assert (u.sum() / math.sqrt(p)) ** 2 == pytest.approx(out.left_overlap, abs=3e-3)
+    assert (vt @ v / math.sqrt(d)) ** 2 == pytest.approx(out.right_overlap, abs=3e-3)
+    assert out.target_overlap == pytest.approx(0.97185**2 * out.right_overlap, rel=1e-12)
+    with pytest.warns(DeprecationWarning, match="singular_value"):
+        assert out["singular_value"] == out.singular_value
+
+
+def test_spiked_outlier_deprecated_theta_name():
+    with pytest.warns(DeprecationWarning, match="strength"):
+        old = S.spiked_outlier(theta=2.0)
+    new = S.spiked_outlier(strength=2.0)
+    assert old == new and new.value == pytest.approx(2.5, rel=1e-12)
+    with pytest.warns(DeprecationWarning, match="strength"):
+        assert new.theta == 2.0
+    with pytest.raises(TypeError, match="strength"):
+        S.spiked_outlier(strength=2.0, theta=2.0)

@@ -104,12 +104,14 @@ def test_simulate_button_overlays_points(explorer):
         **{k: p[k] for k in keys},
     )
     np.testing.assert_allclose(sim.alpha, ref.alphas)
-    np.testing.assert_allclose(sim.mean, ref.test_error, rtol=1e-12)
-    np.testing.assert_allclose(sim.std, ref.test_error_std, rtol=1e-12)
+    np.testing.assert_allclose(sim.test_error, ref.test_error, rtol=1e-12)
+    np.testing.assert_allclose(sim.test_error_std, ref.test_error_std, rtol=1e-12)
+    with pytest.warns(DeprecationWarning, match="test_error"):
+        np.testing.assert_array_equal(sim.mean, sim.test_error)
     assert len(explorer.ax.containers) == 1  # one errorbar container on the axes
     points = explorer.ax.containers[0].lines[0]
     np.testing.assert_allclose(points.get_xdata(), sim.alpha)
-    np.testing.assert_allclose(points.get_ydata(), sim.mean)
+    np.testing.assert_allclose(points.get_ydata(), sim.test_error)
     assert "Simulated" in explorer.status.value
     assert not explorer.button.disabled
     # a parameter change makes the points stale: they are removed

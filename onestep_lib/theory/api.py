@@ -389,9 +389,7 @@ def _isotropy_spread(stu: Activation, tea: Activation, eta: float, alpha0: float
     if eta == 0.0 or alpha0 == 0.0:
         return 0.0
     model = GradientBulk(student=stu, teacher=tea, eta=eta, alpha0=alpha0, noise=noise)
-    e4 = float(np.sum(model._w * model._e**4))
-    var = (model.beta**2 * e4 + model.eps**2 * model.mean_e2) / alpha0
-    return math.sqrt(var) / model.c
+    return model.relative_spread()
 
 
 def _check_isotropic_gap(kwargs: dict, results: list[TheoryResult]) -> None:

@@ -102,9 +102,9 @@ class GradientBulk:
     Attributes
     ----------
     eps : float
-        ``ε = η̃E[σ'']``, the slope of the row multiplier ``T``.
+        ``η̃E[σ'']``, the slope of the row multiplier ``T = I + η̃E[σ'']P₁``.
     beta : float
-        ``β = η̃²s⊥²/α0``, the weight of ``P₂``.
+        ``β_Σ = η̃²s⊥²/α0``, the weight of ``P₂`` in ``Σ = T² + β_Σ P₂``.
     gamma : float
         Overlap of the spike ``v ∝ Xᵀe`` with the target, ``E[ez]/‖v‖``.
     c : float
@@ -150,6 +150,24 @@ class GradientBulk:
         self.gamma = self.mean_ez / self.spike_norm
         tau_lin = 1.0 + self.eps * self.mean_e
         self.c = tau_lin**2 + self.eps**2 * self.mean_e2 / self.alpha0 + self.beta * self.mean_e2
+
+    def relative_spread(self) -> float:
+        """Relative spread of the spectrum of ``Σ``, ``√Var(spec Σ)/c``, in closed form.
+
+        To leading order the eigenvalues of ``P₂ = (1/n0)Σ_μ e_μ² x_μx_μᵀ`` spread with variance
+        ``E[e⁴]/α0`` and those of ``P₁`` with ``E[e²]/α0``, so
+        ``Var(spec Σ) ≈ (β_Σ² E[e⁴] + (η̃E[σ''])² E[e²])/α0``. Zero for the isotropic sRF; the
+        library skips the true-bulk check of ``IsotropicBulkWarning`` below 5%.
+
+        Examples
+        --------
+        >>> round(GradientBulk(student="tanh", teacher="tanh", eta=6.0,
+        ...                    alpha0=1.0).relative_spread(), 3)
+        0.741
+        """
+        e4 = float(np.sum(self._w * self._e**4))
+        var = (self.beta**2 * e4 + self.eps**2 * self.mean_e2) / self.alpha0
+        return math.sqrt(var) / self.c
 
     # ---- the pencil at one τ ----------------------------------------------------------
     def _sums(self, tau: float | complex, G: np.ndarray) -> np.ndarray:

@@ -175,7 +175,8 @@ class RFResult:
 
     ``float(result)`` is the test error. ``bias`` and ``variance`` split the excess over the
     floor; ``effective_noise`` is ``σ_eff²``, ``effective_lambda`` the effective regularisation
-    ``κ`` and ``df2`` the degrees of freedom (the kernel-regime chapter derives them).
+    ``κ_λ`` and ``df2`` the degrees of freedom (derived in the kernel-regime chapter, section
+    "Where the closed form comes from").
     """
 
     test_error: float

@@ -1,31 +1,33 @@
 """Random-features ridge regression in closed form (the kernel regime, η̃ = 0).
 
-Derivation (Gaussian equivalent model; Mei & Montanari 2019, Hu & Lu 2020). With ``W = W⁰``
+Derivation (Gaussian equivalent model; Mei & Montanari 2019, Hu & Lu 2020), written out step
+by step in the kernel-regime chapter, section "Where the closed form comes from". With ``W = W⁰``
 (``p×d``, unit rows, ``φ = p/d``) the features are equivalent to
 
     g = μ0 1_p + μ1 W x + μ* ξ,   ξ ~ N(0, I_p),
 
-and the target ``y = μ0* + μ1* ⟨θ,x⟩/√d + ν + √Δ ε`` with ν the non-linear part of the teacher
-(variance ``μ**² = E[σ*²] − μ0*² − μ1*²``), uncorrelated with (x, ξ) at this order: it acts as
-noise. The readout ``f = aᵀg/√p``, ``â = argmin Σ_μ (y_μ − f_μ)² + λ‖a‖²``, is ridge regression
-on ``b = a/√p`` with per-sample penalty ``λₙ = λ p/n = λφ/α``.
+and the target ``y = μ0* + μ1* ⟨θ,x⟩/√d + ν + √Δ ξ₀`` (scalar label noise ξ₀) with ν the
+non-linear part of the teacher (variance ``μ**² = E[σ*²] − μ0*² − μ1*²``), uncorrelated with
+(x, ξ) at this order: it acts as noise. The readout ``f = aᵀg/√p``,
+``â = argmin Σ_μ (y_μ − f_μ)² + λ‖a‖²``, is ridge regression on ``b = a/√p`` with per-sample
+penalty ``λₙ = λ p/n = λφ/α``.
 
 *Mean.* ``E[ggᵀ]`` has the eigenvalue ``μ0² p → ∞`` along ``1_p``: that direction is not
 regularised and fits the mean ``μ0*`` exactly when ``μ0 ≠ 0``; when ``μ0 = 0`` (odd student)
 the readout has no way to output a constant: ``μ0*`` then acts as label noise of variance
 ``μ0*²`` (the design is rotation invariant in sample space) and stays in the test error.
 
-*Centred part.* It is a well-specified linear model in g: ``y_lin = gᵀb* + ε_eff`` with
-``b* = Σ⁻¹ Cov(g, y_lin)``, ``Σ = μ1² WWᵀ + μ*² I``, and ``ε_eff`` Gaussian, independent of g,
+*Centred part.* It is a well-specified linear model in g: ``y_lin = gᵀb* + ξ_eff`` with
+``b* = Σ⁻¹ Cov(g, y_lin)``, ``Σ = μ1² WWᵀ + μ*² I``, and ``ξ_eff`` Gaussian, independent of g,
 of variance ``σ_eff² = μ1*²(1 − μ1² φ⟨s/e⟩) + μ**² + Δ`` (``s ~ MP(φ)`` the eigenvalues of
 ``WWᵀ`` over the p side, ``e = μ*² + μ1² s``, since ``θ`` is in generic position:
 ``b*b*ᵀ → (μ1²μ1*²/d) Σ⁻¹WWᵀΣ⁻¹``). The ridge deterministic equivalent gives, with the effective
-regularisation ``κ`` solving ``λₙ = κ (1 − (φ/α)⟨e/(e+κ)⟩)`` and ``df₂ = (φ/α)⟨e²/(e+κ)²⟩``:
+regularisation ``κ_λ`` solving ``λₙ = κ_λ (1 − (φ/α)⟨e/(e+κ_λ)⟩)`` and ``df₂ = (φ/α)⟨e²/(e+κ_λ)²⟩``:
 
-    bias     = κ² μ1² μ1*² φ ⟨s/(e (e+κ)²)⟩ / (1 − df₂)
+    bias     = κ_λ² μ1² μ1*² φ ⟨s/(e (e+κ_λ)²)⟩ / (1 − df₂)
     variance = σ_eff² df₂ / (1 − df₂)
     ε_g      = bias + variance + (σ_eff² − Δ)     (σ_eff² includes μ0*² if μ0 = 0)
-    ε_train  = (λₙ/κ)² (bias + variance + σ_eff²)      (Δ included: training labels are noisy)
+    ε_train  = (λₙ/κ_λ)² (bias + variance + σ_eff²)      (Δ included: training labels are noisy)
 
 All traces are the closed forms of :mod:`onestep_lib.spectra`.
 """
@@ -95,7 +97,7 @@ def rf_test_error(
     Returns
     -------
     RFResult
-        ``test_error`` (``float(result)`` gives it), training error, bias, variance, ``κ``.
+        ``test_error`` (``float(result)`` gives it), training error, bias, variance, ``κ_λ``.
 
     Examples
     --------
