@@ -58,6 +58,8 @@ def test_isotropic_covariances_reduce_to_the_plain_spectrum_and_solver(phi):
               noise=0.1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OutsideValidatedDomainWarning)
+        # explicit covariances go through the deprecated keyword (bulk="anisotropic" computes them)
+        warnings.simplefilter("ignore", DeprecationWarning)
         c = spike_parameters(student="relu", teacher="tanh", eta=3.0, alpha0=20.0, noise=0.1).c
         plain = srf.learning_curve(alphas=[0.3, 1.0, 4.0], **kw)
         red = srf.learning_curve(alphas=[0.3, 1.0, 4.0], bulk_anisotropy=BulkCovariances(c, c, 0.0),
@@ -103,7 +105,7 @@ def relu_sims():
     for teacher in ("relu", "tanh"):
         lc = simulation.learning_curve(alphas=ALPHAS, teacher=teacher, d=600, seeds=[0, 1],
                                        device="cpu", n_test=4000, **RELU)
-        out[teacher] = lc.mean
+        out[teacher] = lc.test_error
     return out
 
 
@@ -125,7 +127,9 @@ def test_anisotropic_theory_matches_relu_network(relu_sims, teacher):
     band = _band(teacher, net)
     assert np.all(np.abs(th.test_error - net) < band), (th.test_error, net, band)
     if teacher == "relu":
-        with pytest.warns(OutsideValidatedDomainWarning):
+        # both warnings fire: the published theory is outside its checked domain here, and
+        # the true bulk of the step disagrees with it by more than 3%
+        with pytest.warns(OutsideValidatedDomainWarning), pytest.warns(srf.IsotropicBulkWarning):
             iso = srf.learning_curve(alphas=ALPHAS, teacher=teacher, **RELU)
         assert np.all(np.abs(iso.test_error - net) > band), (iso.test_error, net, band)
 
